@@ -1,0 +1,62 @@
+"""`mockserver serve`: the mock on a threaded production WSGI server (waitress), in one process."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from .app import create_app
+from .constants import ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, USER_TOKEN
+from .store import Store
+
+SERVER_THREADS = 8
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockserver", description="Offline mock of Pipedrive's Activities API")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the mock over HTTP")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0 picks a free one)")
+    serve.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated data")
+    serve.add_argument("--activities", type=int, default=DEFAULT_ACTIVITIES, help="activities of company 1")
+    serve.add_argument("--admin-token", default=ADMIN_TOKEN, help="token of user 1, a global admin")
+    serve.add_argument("--user-token", default=USER_TOKEN, help="token of user 2, a regular user")
+    serve.add_argument("--strict-links", action="store_true",
+                       help="reject deal/person/org/project/lead ids that do not exist in the company")
+    serve.add_argument("--threads", type=int, default=SERVER_THREADS, help="worker threads")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    from waitress.server import create_server
+
+    store = Store.default(seed=args.seed, activities=args.activities, strict_links=args.strict_links,
+                          admin_token=args.admin_token, user_token=args.user_token)
+    app = create_app(store)
+    server = create_server(app, host=args.host, port=args.port, threads=args.threads,
+                           ident="pipedrive-mock", clear_untrusted_proxy_headers=True)
+    host, port = server.effective_host, server.effective_port  # type: ignore[union-attr]
+    shown = f"[{host}]" if ":" in str(host) else host
+    print(f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
+          f"admin token: {args.admin_token} user token: {args.user_token}", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Named numbers and defaults, in one place (see shared/pipedrive-facts.md)."""
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_HOST: Final = "127.0.0.1"
+DEFAULT_PORT: Final = 8000
+DEFAULT_SEED: Final = 1
+DEFAULT_ACTIVITIES: Final = 200
+
+DEFAULT_COMPANY_ID: Final = 1
+ADMIN_TOKEN: Final = "admin-token"
+USER_TOKEN: Final = "user-token"
+
+# Rate-limit token cost of one call, per operationId of openapi.yaml (facts page, "Operations").
+TOKEN_COST: Final[dict[str, int]] = {
+    "getActivities": 10,
+    "getActivitiesCollection": 10,
+    "getActivitiesCollectionApiV1": 10,
+    "getActivity": 1,
+    "addActivity": 5,
+    "updateActivity": 5,
+    "deleteActivities": 10,
+    "deleteActivitiesApiV1": 10,
+    "deleteActivity": 3,
+}
+
+LIST_LIMIT_DEFAULT: Final = 100
+LIST_LIMIT_MAX: Final = 500
+IDS_MAX: Final = 100
+
+# Soft-deleted activities stay readable this long, then are purged (facts page, decisions).
+PURGE_AFTER_SECONDS: Final = 30 * 24 * 3600
+
+# Request bodies larger than this are refused with 413 before they are parsed.
+MAX_BODY_BYTES: Final = 1024 * 1024
+
+JOURNAL_SIZE: Final = 1000
+
+# Shown in the rate-limit headers while no limit is set: large enough that no client backs off.
+UNLIMITED: Final = 1_000_000_000
+
+DEFAULT_ACTIVITY_TYPES: Final = (
+    ("call", "Call"),
+    ("meeting", "Meeting"),
+    ("task", "Task"),
+    ("deadline", "Deadline"),
+    ("email", "Email"),
+    ("lunch", "Lunch"),
+)

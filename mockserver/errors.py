@@ -1,0 +1,123 @@
+"""One error hierarchy, and the one place that turns any error into Pipedrive-shaped JSON."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+log = logging.getLogger(__name__)
+
+AUTH_HELP = "Please check developers.pipedrive.com"
+
+
+class MockServerError(Exception):
+    """Base of every error the mock raises on purpose."""
+
+
+class ApiError(MockServerError):
+    """An error answered to the client as Pipedrive-shaped JSON."""
+
+    status = 400
+    code: str | None = None
+    error_info: str | None = None
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
+                 error_info: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+        if error_info is not None:
+            self.error_info = error_info
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"success": False, "error": self.message, "errorCode": self.status}
+        if self.code:
+            body["code"] = self.code
+        if self.error_info:
+            body["error_info"] = self.error_info
+        return body
+
+
+class BadRequest(ApiError):
+    status = 400
+    code = "ERR_BAD_REQUEST"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    error_info = AUTH_HELP
+
+    def __init__(self) -> None:
+        super().__init__("unauthorized access")
+
+
+class Forbidden(ApiError):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__("You do not have permissions to do this.")
+
+
+class NotFound(ApiError):
+    status = 404
+    error_info = "Object was not found."
+
+    def __init__(self, message: str = "Entity was not found") -> None:
+        super().__init__(message)
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+
+
+class RateLimited(ApiError):
+    status = 429
+
+
+class InjectedFault(ApiError):
+    """An error a test asked for through /_mock/faults."""
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(orjson.dumps(body), status=status, mimetype="application/json")
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.body(), error.status, error.headers)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    if status == 404:
+        api_error: ApiError = NotFound(f"Unknown path: no route matches this URL")
+    elif status == 405 and isinstance(exc, MethodNotAllowed):
+        allowed = ", ".join(sorted(exc.valid_methods or []))
+        api_error = ApiError(f"Method not allowed; this path allows {allowed}", status=405,
+                             headers={"Allow": allowed})
+    elif status == 413:
+        api_error = PayloadTooLarge("Request body too large")
+    else:
+        api_error = ApiError(exc.description or exc.name, status=status)
+    return error_response(api_error)
+
+
+def _unexpected(exc: Exception) -> Response:
+    log.exception("unexpected error while serving a request")
+    return error_response(ApiError("Internal server error", status=500))
+
+
+def register(app: Flask) -> None:
+    """Route every error raised while serving a request through one handler."""
+    app.register_error_handler(ApiError, error_response)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,160 @@
+"""List queries: the v2 list and the v1 collection, over the company's keyset indexes."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from . import pagination
+from .company import Company, sort_key
+from .errors import BadRequest, Forbidden
+from .model import Activity, SavedFilter, User
+
+Match = Callable[[Activity], bool]
+V2_EQUALITY_FILTERS = ("owner_id", "deal_id", "lead_id", "person_id", "org_id", "done")
+V1_TIME = "%Y-%m-%d %H:%M:%S"
+
+
+def _parse_rfc3339(name: str, value: str) -> float:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise BadRequest(f"Invalid value for parameter '{name}': {value!r} is not an RFC 3339 date-time") from None
+
+
+def _parse_v1_time(name: str, value: str) -> float:
+    try:
+        return datetime.strptime(value + "+0000", V1_TIME + "%z").timestamp()
+    except ValueError:
+        raise BadRequest(f"Invalid value for parameter '{name}': {value!r} is not a date-time "
+                         f"like 2022-11-01 08:55:59") from None
+
+
+def _all(checks: list[Match]) -> Match:
+    if not checks:
+        return lambda activity: True
+    return lambda activity: all(check(activity) for check in checks)
+
+
+def _equals(field: str, value: Any) -> Match:
+    return lambda activity: getattr(activity, field) == value
+
+
+def _updated_between(since: float | None, until: float | None) -> list[Match]:
+    checks: list[Match] = []
+    if since is not None:
+        checks.append(lambda a: a.update_time.timestamp() >= since)
+    if until is not None:
+        checks.append(lambda a: a.update_time.timestamp() < until)
+    return checks
+
+
+def _saved_filter(saved: SavedFilter, today: str) -> list[Match]:
+    checks: list[Match] = []
+    for field, operator, value in saved.conditions:
+        value = today if value == "today" else value
+        if operator == "eq":
+            checks.append(_equals(field, value))
+        elif operator == "lt":
+            checks.append(lambda a, f=field, v=value: getattr(a, f) is not None and getattr(a, f) < v)
+        elif operator == "gte":
+            checks.append(lambda a, f=field, v=value: getattr(a, f) is not None and getattr(a, f) >= v)
+    return checks
+
+
+def _cursor_value(field: str, activity: Activity) -> Any:
+    if field == "id":
+        return activity.id
+    if field == "due_date":
+        return activity.due_date
+    return getattr(activity, field).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _cursor_key(field: str, value: Any, activity_id: int, cursor: str) -> tuple[Any, ...]:
+    """The sort key a v2 cursor points at; 400 when its value cannot belong to `field`."""
+    try:
+        if field == "id":
+            if type(value) is not int:
+                raise ValueError
+            return (value,)
+        if field == "due_date":
+            if value is not None and not isinstance(value, str):
+                raise ValueError
+            return (value is None, value or "", activity_id)
+        return (int(_parse_rfc3339("cursor", value)), activity_id)
+    except (ValueError, TypeError, BadRequest):
+        raise BadRequest(f"Invalid value for parameter 'cursor': {cursor[:40]!r} is not a cursor this API "
+                         f"issued") from None
+
+
+def list_v2(company: Company, params: dict[str, Any], today: str) -> tuple[list[Activity], str | None]:
+    """A page of the v2 list and the cursor of the next page (None on the last)."""
+    field, direction = params["sort_by"], params["sort_direction"]
+    checks: list[Match] = []
+    filter_id = params.get("filter_id")
+    ids = None
+    if filter_id is not None:
+        saved = company.filters.get(filter_id)
+        if saved is None:
+            raise BadRequest(f"Filter not found: no saved filter with filter_id {filter_id}")
+        checks += _saved_filter(saved, today)
+    else:
+        # ids and owner_id are ignored when filter_id is given (facts page, "Parameters").
+        ids = params.get("ids")
+        if params.get("owner_id") is not None:
+            checks.append(_equals("owner_id", params["owner_id"]))
+    for name in V2_EQUALITY_FILTERS[1:]:
+        if params.get(name) is not None:
+            checks.append(_equals(name, params[name]))
+    since, until = params.get("updated_since"), params.get("updated_until")
+    checks += _updated_between(_parse_rfc3339("updated_since", since) if since else None,
+                               _parse_rfc3339("updated_until", until) if until else None)
+    after = None
+    if params.get("cursor"):
+        value, activity_id = pagination.decode_v2(params["cursor"], field, direction)
+        after = _cursor_key(field, value, activity_id, params["cursor"])
+    descending = direction == "desc"
+    limit = params["limit"]
+    if ids is not None:
+        found, more = _page_of_ids(company, ids, field, descending, after, _all(checks), limit)
+    else:
+        found, more = company.page(field, descending, after, _all(checks), limit)
+    next_cursor = None
+    if more:
+        last = found[-1]
+        next_cursor = pagination.encode_v2(field, _cursor_value(field, last), direction, last.id)
+    return found, next_cursor
+
+
+def _page_of_ids(company: Company, ids: list[int], field: str, descending: bool, after: tuple[Any, ...] | None,
+                 match: Match, limit: int) -> tuple[list[Activity], bool]:
+    """The page when `ids` names the candidates: unknown or deleted ids are left out (facts page)."""
+    with company.lock:
+        candidates = [a for a in (company.activities.get(i) for i in set(ids))
+                      if a is not None and not a.is_deleted and match(a)]
+    candidates.sort(key=lambda a: sort_key(field, a), reverse=descending)
+    if after is not None:
+        candidates = [a for a in candidates if (sort_key(field, a) < after if descending else sort_key(field, a) > after)]
+    return candidates[:limit], len(candidates) > limit
+
+
+def collection_v1(company: Company, user: User, params: dict[str, Any]) -> tuple[list[Activity], str | None]:
+    """A page of /v1/activities/collection: global admins only, by id ascending."""
+    if not user.is_admin:
+        raise Forbidden()
+    checks: list[Match] = []
+    if params.get("user_id") is not None:
+        checks.append(_equals("owner_id", params["user_id"]))
+    if params.get("done") is not None:
+        checks.append(_equals("done", params["done"]))
+    if params.get("type"):
+        types = frozenset(params["type"].split(","))
+        checks.append(lambda a: a.type in types)
+    since, until = params.get("since"), params.get("until")
+    checks += _updated_between(_parse_v1_time("since", since) if since else None,
+                               _parse_v1_time("until", until) if until else None)
+    after = None
+    if params.get("cursor"):
+        after = (pagination.decode_v1(params["cursor"]) - 1,)
+    found, more = company.page("id", False, after, _all(checks), params["limit"])
+    return found, pagination.encode_v1(found[-1].id + 1) if more else None

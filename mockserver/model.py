@@ -1,0 +1,88 @@
+"""The records the store holds. Activities are immutable: a write replaces the record."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+LOCATION_KEYS = ("value", "country", "admin_area_level_1", "admin_area_level_2", "locality",
+                 "sublocality", "route", "street_number", "subpremise", "postal_code")
+
+
+@dataclass(slots=True)
+class User:
+    id: int
+    company_id: int
+    name: str
+    email: str
+    token: str
+    is_admin: bool
+
+
+@dataclass(slots=True)
+class ActivityType:
+    id: int
+    key_string: str
+    name: str
+    active_flag: bool = True
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person, organization, deal, lead or project an activity can link to."""
+    id: int | str
+    name: str
+    org_id: int | None = None
+    email: str | None = None
+
+
+@dataclass(slots=True)
+class SavedFilter:
+    """A saved filter: every condition (field, operator, value) must hold.
+
+    Operators are `eq`, `lt` and `gte`; the value `"today"` means the clock's current UTC date.
+    """
+    id: int
+    name: str
+    conditions: tuple[tuple[str, str, Any], ...]
+
+
+@dataclass(slots=True, eq=False)
+class Activity:
+    id: int
+    company_id: int
+    subject: str
+    type: str
+    owner_id: int
+    creator_user_id: int
+    update_user_id: int | None
+    add_time: datetime
+    update_time: datetime
+    deal_id: int | None = None
+    lead_id: str | None = None
+    person_id: int | None = None
+    org_id: int | None = None
+    project_id: int | None = None
+    due_date: str | None = None
+    due_time: str | None = None
+    duration: str | None = None
+    busy: bool = False
+    done: bool = False
+    marked_as_done_time: datetime | None = None
+    location: dict[str, str | None] | None = None
+    participants: tuple[dict[str, Any], ...] = ()
+    attendees: tuple[dict[str, Any], ...] = ()
+    conference_meeting_client: str | None = None
+    conference_meeting_url: str | None = None
+    conference_meeting_id: str | None = None
+    public_description: str | None = None
+    priority: int | None = None
+    note: str | None = None
+    source_timezone: str | None = None
+    deleted_time: datetime | None = None
+    # Serialized views of this (immutable) record, filled on first use.
+    cache: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_time is not None

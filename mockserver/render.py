@@ -1,0 +1,50 @@
+"""Records into response bodies. Each record's JSON is made once and kept with the (immutable) record."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from flask import Response
+
+from .model import Activity
+from .schemas import ActivityV1Schema, ActivityV2Schema
+
+_V2 = ActivityV2Schema(exclude=("attendees",))
+_V2_WITH_ATTENDEES = ActivityV2Schema()
+_V1 = ActivityV1Schema()
+
+
+def v2_dict(activity: Activity, attendees: bool = False) -> dict[str, Any]:
+    return (_V2_WITH_ATTENDEES if attendees else _V2).dump(activity)
+
+
+def v2_json(activity: Activity, attendees: bool = False) -> bytes:
+    key = "v2+attendees" if attendees else "v2"
+    cached = activity.cache.get(key)
+    if cached is None:
+        cached = activity.cache[key] = orjson.dumps(v2_dict(activity, attendees))
+    return cached
+
+
+def v1_json(activity: Activity) -> bytes:
+    cached = activity.cache.get("v1")
+    if cached is None:
+        cached = activity.cache["v1"] = orjson.dumps(_V1.dump(activity))
+    return cached
+
+
+def _json(body: bytes, status: int = 200) -> Response:
+    return Response(body, status=status, mimetype="application/json")
+
+
+def envelope(data: bytes, additional_data: dict[str, Any] | None = None) -> Response:
+    """`{"success": true, "data": ..., "additional_data": {...}}`; additional_data is never null."""
+    body = b'{"success":true,"data":' + data
+    if additional_data is not None:
+        body += b',"additional_data":' + orjson.dumps(additional_data)
+    return _json(body + b"}")
+
+
+def json_list(parts: Iterable[bytes]) -> bytes:
+    return b"[" + b",".join(parts) + b"]"

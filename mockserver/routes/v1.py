@@ -1,0 +1,27 @@
+"""The v1 operations, served at /v1/... and /api/v1/... as the real API does."""
+from __future__ import annotations
+
+import orjson
+from flask import Blueprint, Response, g
+
+from .. import listing
+from ..render import envelope, json_list, v1_json
+from ..request import current
+
+blueprint = Blueprint("v1", __name__)
+
+
+@blueprint.get("/v1/activities/collection")
+@blueprint.get("/api/v1/activities/collection")
+def get_activities_collection() -> Response:
+    ctx = current()
+    found, next_cursor = listing.collection_v1(ctx.company, ctx.user, g.params)
+    return envelope(json_list(v1_json(a) for a in found), {"next_cursor": next_cursor})
+
+
+@blueprint.delete("/v1/activities")
+@blueprint.delete("/api/v1/activities")
+def delete_activities() -> Response:
+    ctx = current()
+    deleted = ctx.company.delete_many(ctx.user, g.params["ids"], ctx.now)
+    return envelope(orjson.dumps({"id": deleted}))

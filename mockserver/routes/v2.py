@@ -1,0 +1,48 @@
+"""The v2 operations. Views are thin: the request is already authenticated and validated."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, g
+
+from .. import listing
+from ..render import envelope, json_list, v2_json
+from ..request import current, load_body
+
+blueprint = Blueprint("v2", __name__)
+
+
+@blueprint.get("/api/v2/activities")
+def get_activities() -> Response:
+    ctx = current()
+    attendees = g.params.get("include_fields") == "attendees"
+    found, next_cursor = listing.list_v2(ctx.company, g.params, ctx.now.date().isoformat())
+    return envelope(json_list(v2_json(a, attendees) for a in found), {"next_cursor": next_cursor})
+
+
+@blueprint.get("/api/v2/activities/<id>")
+def get_activity(id: str) -> Response:
+    ctx = current()
+    activity = ctx.company.get(g.params["id"])
+    return envelope(v2_json(activity, g.params.get("include_fields") == "attendees"))
+
+
+@blueprint.post("/api/v2/activities")
+def add_activity() -> Response:
+    ctx = current()
+    activity = ctx.company.add(ctx.user, load_body(), ctx.now, ctx.strict_links)
+    more = ctx.company.more_scheduled_in_context(activity)
+    return envelope(v2_json(activity), {"more_activities_scheduled_in_context": more})
+
+
+@blueprint.patch("/api/v2/activities/<id>")
+def update_activity(id: str) -> Response:
+    ctx = current()
+    activity = ctx.company.update(ctx.user, g.params["id"], load_body(), ctx.now, ctx.strict_links)
+    more = ctx.company.more_scheduled_in_context(activity)
+    return envelope(v2_json(activity), {"more_activities_scheduled_in_context": more})
+
+
+@blueprint.delete("/api/v2/activities/<id>")
+def delete_activity(id: str) -> Response:
+    ctx = current()
+    activity = ctx.company.delete(ctx.user, g.params["id"], ctx.now)
+    return envelope(b'{"id":%d}' % activity.id)
