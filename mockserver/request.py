@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Response, current_app, g, request
 from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .company import Company
 from .constants import TOKEN_COST
@@ -21,6 +22,7 @@ from .schemas import ActivityInputSchema
 if TYPE_CHECKING:
     from .app import MockState
 
+JOURNAL_BODY_CHARS = 2000
 _INPUT = ActivityInputSchema()
 _INPUT_PARTIAL = ActivityInputSchema(partial=True)
 
@@ -118,6 +120,13 @@ def after_request(response: Response) -> Response:
     return response
 
 
+def _raw_body_text() -> str | None:
+    """The start of a body that was not JSON, for the journal; None when it was too large to read."""
+    if (request.content_length or 0) > (current_app.config["MAX_CONTENT_LENGTH"] or 0):
+        return None
+    return request.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
+
+
 def _journal_entry(status: int) -> JournalEntry:
     operation = g.get("operation")
     if operation is None:
@@ -126,15 +135,14 @@ def _journal_entry(status: int) -> JournalEntry:
         if "violations" not in g:
             try:
                 _validate()
-            except Exception:  # a body too large to read: nothing more to say about it
-                g.violations, g.body = [], None
+            except RequestEntityTooLarge:
+                g.violations, g.body = ["The request body is larger than the mock accepts"], None
         violations = list(g.violations)
     query = {key: (mask_token(values[0]) if key == "api_token" else values[0] if len(values) == 1 else values)
              for key, values in request.args.to_dict(flat=False).items()}
     body = g.get("body")
     if body is None and request.content_length:
-        raw = request.get_data(cache=True)[:2000]
-        body = raw.decode("utf-8", "replace")
+        body = _raw_body_text()
     token, _ = token_from_request() if "token" not in g else (g.token, False)
     return JournalEntry(time=state().clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), method=request.method,
                         path=request.path, query=query, body=body, status=status,

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockserver import ADMIN_TOKEN, USER_TOKEN, Clock, Store, create_app
+
+FROZEN_NOW = "2025-06-02T12:00:00Z"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    clock = Clock()
+    clock.set(datetime.fromisoformat(FROZEN_NOW))
+    return clock
+
+
+@pytest.fixture
+def store(clock: Clock) -> Store:
+    return Store.default(seed=1, activities=40, clock=clock)
+
+
+@pytest.fixture
+def app(store: Store) -> Flask:
+    return create_app(store)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+Call = Callable[..., Any]
+
+
+@pytest.fixture
+def api(client: FlaskClient) -> Call:
+    """Call the mock as the admin (or `token=`), returning the response."""
+    def call(method: str, path: str, *, token: str | None = ADMIN_TOKEN, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        if token is not None:
+            headers.setdefault("x-api-token", token)
+        return client.open(path, method=method, headers=headers, **kwargs)
+    return call
+
+
+@pytest.fixture
+def user_token() -> str:
+    return USER_TOKEN

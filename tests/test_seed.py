@@ -1,0 +1,44 @@
+"""Seeding: deterministic for a seed and clock, and realistic."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from mockserver import Clock, Store, create_app
+
+
+def dump_all(store: Store) -> bytes:
+    client = create_app(store).test_client()
+    return client.get("/api/v2/activities?limit=500&include_fields=attendees",
+                      headers={"x-api-token": "admin-token"}).get_data()
+
+
+def test_same_seed_and_clock_give_byte_identical_data(clock: Clock) -> None:
+    first = dump_all(Store.default(seed=5, activities=300, clock=clock))
+    second = dump_all(Store.default(seed=5, activities=300, clock=clock))
+    assert first == second
+
+
+def test_other_seed_gives_other_data(clock: Clock) -> None:
+    assert dump_all(Store.default(seed=5, activities=50, clock=clock)) != \
+        dump_all(Store.default(seed=6, activities=50, clock=clock))
+
+
+def test_seeded_activities_are_realistic_and_linked(store: Store, clock: Any) -> None:
+    company = store.company(1)
+    activities = list(company.activities.values())
+    now = clock.now()
+    assert len({a.type for a in activities}) >= 4
+    assert any(a.done for a in activities) and any(not a.done for a in activities)
+    for a in activities:
+        assert a.type in company.activity_types and a.owner_id in company.users
+        assert a.add_time <= a.update_time <= now
+        assert abs(datetime.fromisoformat(a.due_date).date() - now.date()) <= timedelta(days=60)
+        assert a.person_id in company.entities["person"]
+        assert a.deal_id is None or a.deal_id in company.entities["deal"]
+        assert (a.marked_as_done_time is not None) == a.done
+    assert any(a.location for a in activities) and any(a.attendees for a in activities)
+
+
+def test_seed_count_is_respected() -> None:
+    assert len(Store.default(activities=1234).company(1).activities) == 1234

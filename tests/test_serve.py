@@ -1,0 +1,69 @@
+"""End to end: `python -m mockserver serve` in a subprocess, used by a plain `requests` client."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 30
+
+
+def start_server() -> tuple[subprocess.Popen[str], str, str]:
+    """The served mock, its base URL and the line it printed."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--activities", "50",
+                                "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+    assert match, line
+    return process, match.group(1), line
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    process, url, line = start_server()
+    try:
+        yield process, url, line
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(START_TIMEOUT)
+
+
+def test_serve_prints_one_line_with_url_and_tokens(served: tuple[subprocess.Popen[str], str, str]) -> None:
+    _, url, line = served
+    assert "admin-token" in line and "user-token" in line and url in line
+
+
+def test_requests_client_works_unchanged_but_for_base_url(served: tuple[subprocess.Popen[str], str, str]) -> None:
+    _, url, _ = served
+    session = requests.Session()
+    session.headers["x-api-token"] = "admin-token"
+    v2 = f"{url}/api/v2"
+    added = session.post(f"{v2}/activities", json={"subject": "Call Anna", "type": "call"}, timeout=10)
+    assert added.status_code == 200
+    activity_id = added.json()["data"]["id"]
+    updated = session.patch(f"{v2}/activities/{activity_id}", json={"done": True}, timeout=10).json()["data"]
+    assert updated["done"] is True and updated["marked_as_done_time"]
+    collection = session.get(f"{url}/v1/activities/collection", params={"limit": 500}, timeout=10).json()
+    assert activity_id in [a["id"] for a in collection["data"]]
+    assert session.delete(f"{v2}/activities/{activity_id}", timeout=10).json() == \
+        {"success": True, "data": {"id": activity_id}}
+    bad = session.get(f"{v2}/activities", params={"limit": 0}, timeout=10)
+    assert bad.status_code == 400 and bad.headers["Content-Type"] == "application/json"
+
+
+def test_serve_stops_cleanly_on_ctrl_c(served: tuple[subprocess.Popen[str], str, str]) -> None:
+    process, url, _ = served
+    assert requests.get(f"{url}/openapi.yaml", timeout=10).status_code == 200
+    process.send_signal(signal.SIGINT)
+    assert process.wait(START_TIMEOUT) == 0
