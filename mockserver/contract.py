@@ -98,7 +98,7 @@ def _parameter_message(parameter: Parameter, raw: str, error: jsonschema_rs.Vali
     if type(error.kind).__name__ == "Enum":
         allowed = ", ".join(str(v) for v in parameter.schema.get("enum", ()))
         return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not one of: {allowed}"
-    return f"Invalid value for parameter '{parameter.name}': {_describe(raw)}: {error.message}"
+    return f"Invalid value for parameter '{parameter.name}': {error.message}"
 
 
 def _body_message(error: jsonschema_rs.ValidationError) -> str:
