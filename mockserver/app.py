@@ -12,7 +12,7 @@ from .contract import Contract, spec_text
 from .faults import Faults
 from .journal import Journal
 from .ratelimit import RateLimiter
-from .routes import v1, v2
+from .routes import v1_blueprint, v2_blueprint
 from .store import Store
 
 
@@ -42,8 +42,8 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     errors.register(app)
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)
-    app.register_blueprint(v2)
-    app.register_blueprint(v1)
+    app.register_blueprint(v2_blueprint)
+    app.register_blueprint(v1_blueprint)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)
     return app
 

@@ -37,7 +37,7 @@ def serve(args: argparse.Namespace) -> int:
     app = create_app(store)
     server = create_server(app, host=args.host, port=args.port, threads=args.threads,
                            ident="pipedrive-mock", clear_untrusted_proxy_headers=True)
-    host, port = server.effective_host, server.effective_port  # type: ignore[union-attr]
+    host, port = server.effective_host, server.effective_port
     shown = f"[{host}]" if ":" in str(host) else host
     print(f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
           f"admin token: {args.admin_token} user token: {args.user_token}", flush=True)

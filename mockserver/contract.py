@@ -105,7 +105,7 @@ def _body_message(error: jsonschema_rs.ValidationError) -> str:
     path = ".".join(str(part) for part in error.instance_path)
     kind = type(error.kind).__name__
     if kind == "AdditionalProperties":
-        unexpected = ", ".join(repr(name) for name in error.kind.unexpected)
+        unexpected = ", ".join(repr(name) for name in getattr(error.kind, "unexpected", ()))
         where = f" in '{path}'" if path else ""
         return f"Unknown field {unexpected}{where} in the request body"
     if not path:

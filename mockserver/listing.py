@@ -49,16 +49,21 @@ def _updated_between(since: float | None, until: float | None) -> list[Match]:
     return checks
 
 
+def _compare(field: str, operator: str, value: Any) -> Match:
+    """`field < value` or `field >= value`; an unset field never matches."""
+    if operator == "lt":
+        return lambda a: getattr(a, field) is not None and getattr(a, field) < value
+    return lambda a: getattr(a, field) is not None and getattr(a, field) >= value
+
+
 def _saved_filter(saved: SavedFilter, today: str) -> list[Match]:
     checks: list[Match] = []
     for field, operator, value in saved.conditions:
         value = today if value == "today" else value
         if operator == "eq":
             checks.append(_equals(field, value))
-        elif operator == "lt":
-            checks.append(lambda a, f=field, v=value: getattr(a, f) is not None and getattr(a, f) < v)
-        elif operator == "gte":
-            checks.append(lambda a, f=field, v=value: getattr(a, f) is not None and getattr(a, f) >= v)
+        elif operator in ("lt", "gte"):
+            checks.append(_compare(field, operator, value))
     return checks
 
 

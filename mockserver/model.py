@@ -30,7 +30,7 @@ class ActivityType:
 @dataclass(slots=True)
 class Entity:
     """A person, organization, deal, lead or project an activity can link to."""
-    id: int | str
+    id: Any  # int, but a lead's id is a UUID string
     name: str
     org_id: int | None = None
     email: str | None = None
