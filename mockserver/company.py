@@ -58,20 +58,20 @@ class Company:
     def _index(self, activity: Activity) -> None:
         for field, index in self._indexes.items():
             index.add(sort_key(field, activity))
-        if not activity.done:
-            for link, counts in self._open_links.items():
-                value = getattr(activity, link)
-                if value is not None:
-                    counts[value] += 1
+        self._count_open(activity, 1)
 
     def _unindex(self, activity: Activity) -> None:
         for field, index in self._indexes.items():
             index.remove(sort_key(field, activity))
-        if not activity.done:
-            for link, counts in self._open_links.items():
-                value = getattr(activity, link)
-                if value is not None:
-                    counts[value] -= 1
+        self._count_open(activity, -1)
+
+    def _count_open(self, activity: Activity, delta: int) -> None:
+        if activity.done:
+            return
+        for link, counts in self._open_links.items():
+            value = getattr(activity, link)
+            if value is not None:
+                counts[value] += delta
 
     def load_activities(self, activities: Iterable[Activity]) -> None:
         """Replace every activity at once (seeding, snapshots); indexes are built in bulk."""

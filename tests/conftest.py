@@ -52,3 +52,16 @@ def api(client: FlaskClient) -> Call:
 @pytest.fixture
 def user_token() -> str:
     return USER_TOKEN
+
+
+def walk_pages(api: Call, path: str, query: str = "", limit: int = 7) -> list[dict[str, Any]]:
+    """Every item of a cursor-paginated list, page by page."""
+    seen: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        suffix = f"&cursor={cursor}" if cursor else ""
+        body = api("GET", f"{path}?limit={limit}&{query}{suffix}").get_json()
+        seen += body["data"]
+        cursor = body["additional_data"]["next_cursor"]
+        if cursor is None:
+            return seen

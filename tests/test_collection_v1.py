@@ -7,19 +7,13 @@ import pytest
 
 from mockserver.contract import load_spec
 
+from .conftest import walk_pages
+
 V1_KEYS = set(load_spec()["components"]["schemas"]["ActivityV1"]["properties"])
 
 
 def collect(api: Any, query: str = "", prefix: str = "/v1") -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        suffix = f"&cursor={cursor}" if cursor else ""
-        body = api("GET", f"{prefix}/activities/collection?limit=6&{query}{suffix}").get_json()
-        seen += body["data"]
-        cursor = body["additional_data"]["next_cursor"]
-        if cursor is None:
-            return seen
+    return walk_pages(api, f"{prefix}/activities/collection", query, limit=6)
 
 
 @pytest.mark.parametrize("prefix", ["/v1", "/api/v1"])

@@ -5,18 +5,11 @@ from typing import Any
 
 import pytest
 
+from .conftest import walk_pages
+
 
 def walk(api: Any, query: str, limit: int = 7) -> list[dict[str, Any]]:
-    """Every activity of a list, page by page."""
-    seen: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        suffix = f"&cursor={cursor}" if cursor else ""
-        body = api("GET", f"/api/v2/activities?limit={limit}&{query}{suffix}").get_json()
-        seen += body["data"]
-        cursor = body["additional_data"]["next_cursor"]
-        if cursor is None:
-            return seen
+    return walk_pages(api, "/api/v2/activities", query, limit)
 
 
 def live(store: Any) -> list[Any]:
