@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 import requests
 
+from mockserver.cli import build_parser
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
 
 
-def start_server() -> tuple[subprocess.Popen[str], str, str]:
+def start_server(command: tuple[str, ...] = ("serve",)) -> tuple[subprocess.Popen[str], str, str]:
     """The served mock, its base URL and the line it printed."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--activities", "50",
+    process = subprocess.Popen([sys.executable, "-m", "mockserver", *command, "--port", "0", "--activities", "50",
                                 "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -67,3 +69,17 @@ def test_serve_stops_cleanly_on_ctrl_c(served: tuple[subprocess.Popen[str], str,
     assert requests.get(f"{url}/openapi.yaml", timeout=10).status_code == 200
     process.send_signal(signal.SIGINT)
     assert process.wait(START_TIMEOUT) == 0
+
+
+def test_cli_serve_defaults_to_loopback_port_8000_seed_1() -> None:
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.seed, args.activities) == ("127.0.0.1", 8000, 1, 200)
+
+
+def test_cli_without_command_serves() -> None:
+    process, url, _ = start_server(command=())
+    try:
+        assert requests.get(f"{url}/openapi.yaml", timeout=10).status_code == 200
+    finally:
+        process.kill()
+        process.wait(START_TIMEOUT)
