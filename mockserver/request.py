@@ -21,6 +21,8 @@ from .schemas import ActivityInputSchema
 if TYPE_CHECKING:
     from .app import MockState
 
+# The journal keeps this much of a body it could not parse.
+JOURNAL_BODY_CHARS = 2000
 _INPUT = ActivityInputSchema()
 _INPUT_PARTIAL = ActivityInputSchema(partial=True)
 
@@ -79,7 +81,9 @@ def before_request() -> None:
         return
     st = state()
     rule = request.url_rule
-    operation = st.contract.find(rule.rule, request.method) if rule is not None else None
+    # HEAD is GET without the body (Flask routes it to the GET view): same auth, cost and checks.
+    method = "GET" if request.method == "HEAD" else request.method
+    operation = st.contract.find(rule.rule, method) if rule is not None else None
     g.operation = operation
     if operation is None:
         return  # routing answers 404/405; the journal notes the violation
@@ -133,8 +137,10 @@ def _journal_entry(status: int) -> JournalEntry:
              for key, values in request.args.to_dict(flat=False).items()}
     body = g.get("body")
     if body is None and request.content_length:
-        raw = request.get_data(cache=True)[:2000]
-        body = raw.decode("utf-8", "replace")
+        if request.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or request.content_length):
+            violations.append(f"The request body ({request.content_length} bytes) is over the size limit")
+        else:
+            body = request.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
     token, _ = token_from_request() if "token" not in g else (g.token, False)
     return JournalEntry(time=state().clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), method=request.method,
                         path=request.path, query=query, body=body, status=status,
