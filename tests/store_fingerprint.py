@@ -38,6 +38,11 @@ def _company(company: Company) -> dict[str, Any]:
         }
 
 
+def company_fingerprint(company: Company) -> bytes:
+    """One tenant's data as canonical JSON bytes."""
+    return orjson.dumps(_company(company), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+
+
 def fingerprint(store: Store) -> bytes:
     """The whole store as canonical JSON bytes (compare two with ==)."""
     state = {
