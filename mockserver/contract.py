@@ -20,6 +20,9 @@ import yaml
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _INTEGER = re.compile(r"^-?[0-9]+$")
 _BOOLEANS = {"true": True, "false": False}
+# No valid body nests deeper than 3 levels (participants[0].person_id); anything far deeper is refused
+# before validation, whose recursion a hostile body could otherwise exhaust.
+MAX_BODY_DEPTH = 32
 
 
 def spec_path() -> Path:
@@ -75,7 +78,7 @@ class Parameter:
         kind = _schema_type(self.schema)
         if kind == "array":
             item = Parameter(self.name, self.location, self.schema.get("items", {}), True, True)
-            return [item.coerce(part) for part in raw.split(",")] if raw != "" else []
+            return [item.coerce(part) for part in raw.split(",")] if raw != "" else raw
         if kind == "integer":
             return int(raw) if _INTEGER.match(raw) and len(raw) < 20 else raw
         if kind == "boolean":
@@ -88,17 +91,47 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests containers more than `limit` levels deep (iterative: no recursion to exhaust)."""
+    level: list[Any] = [value]
+    for _ in range(limit + 1):
+        level = [child for node in level if isinstance(node, (dict, list))
+                 for child in (node.values() if isinstance(node, dict) else node)]
+        if not level:
+            return False
+    return True
+
+
+def _error_text(error: jsonschema_rs.ValidationError) -> str:
+    """The validator's message with the offending value shortened, so a huge value is never echoed whole."""
+    message: str = error.message
+    try:
+        full = orjson.dumps(error.instance).decode()
+    except TypeError:
+        return message
+    return message.replace(full, _describe(error.instance)) if len(full) > 60 else message
+
+
 def _parameter_message(parameter: Parameter, raw: str, error: jsonschema_rs.ValidationError) -> str:
     kind = _schema_type(parameter.schema)
     if kind in ("integer", "boolean") and isinstance(error.instance, str):
-        return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not a {kind}"
+        return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
     if kind == "array" and isinstance(error.instance, str):
         return (f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not a comma-separated "
                 f"list of {_schema_type(parameter.schema.get('items', {}))}s")
     if type(error.kind).__name__ == "Enum":
         allowed = ", ".join(str(v) for v in parameter.schema.get("enum", ()))
         return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not one of: {allowed}"
-    return f"Invalid value for parameter '{parameter.name}': {error.message}"
+    return f"Invalid value for parameter '{parameter.name}': {_error_text(error)}"
+
+
+def _not_json_message(raw: bytes, exc: orjson.JSONDecodeError) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return (f"The request body is not valid UTF-8: byte 0x{raw[bad.start]:02x} at position {bad.start} "
+                f"(JSON must be UTF-8)")
+    return f"The request body is not valid JSON: {exc}"
 
 
 def _body_message(error: jsonschema_rs.ValidationError) -> str:
@@ -111,8 +144,8 @@ def _body_message(error: jsonschema_rs.ValidationError) -> str:
     if not path:
         if kind == "Type":
             return "The request body must be a JSON object"
-        return f"Invalid request body: {error.message}"
-    return f"Invalid value for field '{path}': {error.message}"
+        return f"Invalid request body: {_error_text(error)}"
+    return f"Invalid value for field '{path}': {_error_text(error)}"
 
 
 @dataclass
@@ -162,13 +195,17 @@ class Operation:
                 name = str(error.instance_path[0])
                 violations.append(Violation(_parameter_message(by_name[name], raws[name], error)))
             elif type(error.kind).__name__ == "Required":
-                missing = [p.name for p in self.parameters if p.required and p.name not in values]
-                violations.append(Violation(f"Missing required parameter '{missing[0]}'" if missing
-                                            else error.message))
+                # A required parameter given twice is reported as such above, not also as missing.
+                missing = [p.name for p in self.parameters if p.required and p.name not in values
+                           and len(query.get(p.name, ())) < 2]
+                if not missing:
+                    continue
+                violations.append(Violation(f"Missing required parameter '{missing[0]}'"))
         for parameter in self.parameters:
             if parameter.name not in values and "default" in parameter.schema:
                 values[parameter.name] = parameter.schema["default"]
-        return values, violations
+        # Each bad item of a list yields the same message: say it once.
+        return values, list(dict.fromkeys(violations))
 
     def check_body(self, content_type: str | None, raw: bytes) -> tuple[Any, list[Violation]]:
         """The parsed body and every violation; a non-JSON or malformed body is one violation."""
@@ -185,7 +222,9 @@ class Operation:
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            return None, [Violation(f"The request body is not valid JSON: {exc}")]
+            return None, [Violation(_not_json_message(raw, exc))]
+        if _depth_exceeds(body, MAX_BODY_DEPTH):
+            return None, [Violation(f"The request body nests more than {MAX_BODY_DEPTH} levels deep")]
         return body, [Violation(_body_message(e)) for e in self._body_validator.iter_errors(body)]
 
 

@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 import orjson
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,9 @@ def _http_error(exc: HTTPException) -> Response:
         api_error = ApiError(f"Method not allowed; this path allows {allowed}", status=405,
                              headers={"Allow": allowed})
     elif status == 413:
-        api_error = PayloadTooLarge("Request body too large")
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        api_error = PayloadTooLarge(f"Request body too large: the limit is {limit} bytes" if limit
+                                    else "Request body too large")
     else:
         api_error = ApiError(exc.description or exc.name, status=status)
     return error_response(api_error)

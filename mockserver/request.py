@@ -22,6 +22,7 @@ from .schemas import ActivityInputSchema
 if TYPE_CHECKING:
     from .app import MockState
 
+# The journal keeps this much of a body it could not parse.
 JOURNAL_BODY_CHARS = 2000
 _INPUT = ActivityInputSchema()
 _INPUT_PARTIAL = ActivityInputSchema(partial=True)
@@ -81,7 +82,9 @@ def before_request() -> None:
         return
     st = state()
     rule = request.url_rule
-    operation = st.contract.find(rule.rule, request.method) if rule is not None else None
+    # HEAD is GET without the body (Flask routes it to the GET view): same auth, cost and checks.
+    method = "GET" if request.method == "HEAD" else request.method
+    operation = st.contract.find(rule.rule, method) if rule is not None else None
     g.operation = operation
     if operation is None:
         return  # routing answers 404/405; the journal notes the violation
@@ -120,13 +123,6 @@ def after_request(response: Response) -> Response:
     return response
 
 
-def _raw_body_text() -> str | None:
-    """The start of a body that was not JSON, for the journal; None when it was too large to read."""
-    if (request.content_length or 0) > (current_app.config["MAX_CONTENT_LENGTH"] or 0):
-        return None
-    return request.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
-
-
 def _journal_entry(status: int) -> JournalEntry:
     operation = g.get("operation")
     if operation is None:
@@ -136,13 +132,16 @@ def _journal_entry(status: int) -> JournalEntry:
             try:
                 _validate()
             except RequestEntityTooLarge:
-                g.violations, g.body = ["The request body is larger than the mock accepts"], None
+                g.violations, g.body = [], None  # the size violation is noted with the body below
         violations = list(g.violations)
     query = {key: (mask_token(values[0]) if key == "api_token" else values[0] if len(values) == 1 else values)
              for key, values in request.args.to_dict(flat=False).items()}
     body = g.get("body")
     if body is None and request.content_length:
-        body = _raw_body_text()
+        if request.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or request.content_length):
+            violations.append(f"The request body ({request.content_length} bytes) is over the size limit")
+        else:
+            body = request.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
     token, _ = token_from_request() if "token" not in g else (g.token, False)
     return JournalEntry(time=state().clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), method=request.method,
                         path=request.path, query=query, body=body, status=status,

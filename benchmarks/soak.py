@@ -1,0 +1,296 @@
+"""A bounded soak over real HTTP: many clients adding, updating, deleting and paging at once.
+
+    python benchmarks/soak.py --seconds 120 --threads 16
+
+Starts the mock (`python -m mockserver serve --port 0`, loopback only) unless `--url` names one, runs
+the workload for at most `--seconds` and `--max-operations`, then checks what the clients saw:
+no 5xx or unexpected status, no duplicate id, every pagination walk strictly ordered with no repeats
+and with every never-deleted activity in it, and no lost write (each updater owns one field, so every
+field must end at its owner's last write; every add is there, every delete took). Exit status 1 when
+anything is off. The tests run the same workload for a couple of seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+
+TOKEN = "admin-token"
+SHARED_ACTIVITIES = 8
+PAGE_LIMIT = 50
+REQUEST_TIMEOUT = 30
+MAX_ERRORS_KEPT = 20
+IDS_PER_QUERY = 100
+STARTUP_TIMEOUT = 60
+URL_LINE = re.compile(r"(http://\S+?:\d+)")
+
+# Each updater thread owns one field of the shared activities; values come from its own counter.
+FIELDS: dict[str, Callable[[int], Any]] = {
+    "subject": lambda n: f"subject {n}",
+    "note": lambda n: f"<p>note {n}</p>",
+    "public_description": lambda n: f"description {n}",
+    "priority": lambda n: n,
+    "due_date": lambda n: (date(2025, 1, 1) + timedelta(days=n % 3650)).isoformat(),
+    "due_time": lambda n: f"{n % 24:02d}:{n % 60:02d}",
+    "duration": lambda n: f"{n % 100:02d}:{n % 60:02d}",
+    "busy": lambda n: n % 2 == 1,
+    "deal_id": lambda n: n % 40 + 1,
+    "org_id": lambda n: n % 20 + 1,
+    "project_id": lambda n: n % 8 + 1,
+    "done": lambda n: n % 2 == 1,
+}
+# Relative weights of the operations each worker picks from.
+WEIGHTS = {"update": 40, "add": 15, "delete": 15, "get": 15, "walk": 15}
+
+
+@dataclass
+class Report:
+    operations: int = 0
+    threads: int = 0
+    seconds: float = 0.0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    duplicate_ids: int = 0
+    walk_violations: list[str] = field(default_factory=list)
+    lost_writes: int = 0
+    lost: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.by_kind.items()))
+        return (f"operations: {self.operations} ({kinds}); threads: {self.threads}; "
+                f"duration: {self.seconds:.1f} s; errors: {self.error_count}; "
+                f"duplicate ids: {self.duplicate_ids}; walk violations: {len(self.walk_violations)}; "
+                f"lost writes: {self.lost_writes}")
+
+    @property
+    def clean(self) -> bool:
+        return not (self.error_count or self.duplicate_ids or self.walk_violations or self.lost_writes)
+
+
+class Worker(threading.Thread):
+    """One client: its own HTTP session, its own field to update, its own adds to delete.
+
+    Operations are `_op_<kind>`: a plain `_delete` would override threading.Thread._delete.
+    """
+
+    def __init__(self, index: int, base_url: str, shared: list[int], deadline: float, budget: Iterator[int],
+                 owned_field: str | None) -> None:
+        super().__init__(name=f"soak-{index}", daemon=True)
+        self.base, self.shared, self.deadline, self.budget = base_url, shared, deadline, budget
+        self.owned_field = owned_field
+        self.rng = random.Random(index)
+        self.session = requests.Session()
+        self.session.headers["x-api-token"] = TOKEN
+        self.counter = index * 1_000_000
+        self.last: dict[int, Any] = {}  # shared id -> the owned field's last acknowledged value
+        self.added: dict[int, str] = {}
+        self.deleted: set[int] = set()
+        self.unsure: set[int] = set()  # ids whose last write got no answer
+        self.by_kind: dict[str, int] = {}
+        self.errors: list[str] = []
+        self.walk_violations: list[str] = []
+
+    def run(self) -> None:
+        kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
+        while time.monotonic() < self.deadline and next(self.budget, None) is not None:
+            kind = self.rng.choices(kinds, weights)[0]
+            if kind == "update" and self.owned_field is None:
+                kind = "get"
+            if kind == "delete" and not set(self.added) - self.deleted:
+                kind = "add"
+            try:
+                getattr(self, f"_op_{kind}")()
+            except requests.RequestException as exc:
+                self.errors.append(f"{kind}: {type(exc).__name__}: {exc}")
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+
+    def _expect(self, what: str, response: requests.Response, status: int = 200) -> bool:
+        if response.status_code == status and response.headers.get("Content-Type", "").startswith("application/json"):
+            return True
+        self.errors.append(f"{what}: {response.request.method} {response.request.url} -> "
+                           f"{response.status_code} {response.text[:200]}")
+        return False
+
+    def _op_update(self) -> None:
+        activity_id = self.rng.choice(self.shared)
+        self.counter += 1
+        value = FIELDS[self.owned_field](self.counter)  # type: ignore[index]
+        self.last.pop(activity_id, None)
+        self.unsure.add(activity_id)
+        response = self.session.patch(f"{self.base}/api/v2/activities/{activity_id}",
+                                      json={self.owned_field: value}, timeout=REQUEST_TIMEOUT)
+        if self._expect("update", response):
+            self.last[activity_id] = value
+            self.unsure.discard(activity_id)
+
+    def _op_add(self) -> None:
+        self.counter += 1
+        subject = f"soak {self.name} {self.counter}"
+        response = self.session.post(f"{self.base}/api/v2/activities", json={"subject": subject, "type": "task"},
+                                     timeout=REQUEST_TIMEOUT)
+        if self._expect("add", response):
+            self.added[response.json()["data"]["id"]] = subject
+
+    def _op_delete(self) -> None:
+        live = sorted(set(self.added) - self.deleted)
+        chosen = self.rng.sample(live, min(len(live), self.rng.randint(1, 3)))
+        if len(chosen) == 1 and self.rng.random() < 0.5:
+            response = self.session.delete(f"{self.base}/api/v2/activities/{chosen[0]}", timeout=REQUEST_TIMEOUT)
+            expected: Any = {"id": chosen[0]}
+        else:
+            response = self.session.delete(f"{self.base}/v1/activities",
+                                           params={"ids": ",".join(map(str, chosen))}, timeout=REQUEST_TIMEOUT)
+            expected = {"id": chosen}
+        if self._expect("delete", response):
+            self.deleted.update(chosen)
+            if response.json()["data"] != expected:
+                self.errors.append(f"delete: answered {response.json()['data']}, expected {expected}")
+
+    def _op_get(self) -> None:
+        activity_id = self.rng.choice(self.shared)
+        self._expect("get", self.session.get(f"{self.base}/api/v2/activities/{activity_id}",
+                                             timeout=REQUEST_TIMEOUT))
+
+    def _op_walk(self) -> None:
+        kind = self.rng.choice(("v2 asc", "v2 desc", "v1"))
+        if kind == "v1":
+            url, params = f"{self.base}/v1/activities/collection", {"limit": PAGE_LIMIT}
+        else:
+            url = f"{self.base}/api/v2/activities"
+            params = {"limit": PAGE_LIMIT, "sort_direction": kind.split()[1]}
+        seen: list[int] = []
+        while True:
+            response = self.session.get(url, params=params, timeout=REQUEST_TIMEOUT)
+            if not self._expect(f"walk {kind}", response):
+                return
+            body = response.json()
+            seen += [a["id"] for a in body["data"]]
+            cursor = body["additional_data"]["next_cursor"]
+            if cursor is None:
+                break
+            params["cursor"] = cursor
+        ordered = sorted(set(seen), reverse=kind == "v2 desc")
+        if seen != ordered:
+            self.walk_violations.append(f"{kind}: ids repeated or out of order")
+        missing = set(self.shared) - set(seen)
+        if missing:
+            self.walk_violations.append(f"{kind}: never-deleted activities {sorted(missing)} not seen")
+
+
+def _prepare(base_url: str) -> list[int]:
+    with requests.Session() as session:
+        session.headers["x-api-token"] = TOKEN
+        return [session.post(f"{base_url}/api/v2/activities", json={"subject": f"shared {i}"},
+                             timeout=REQUEST_TIMEOUT).json()["data"]["id"] for i in range(SHARED_ACTIVITIES)]
+
+
+def _check_final_state(base_url: str, workers: list[Worker], report: Report) -> None:
+    session = requests.Session()
+    session.headers["x-api-token"] = TOKEN
+    for worker in workers:
+        for activity_id, value in worker.last.items():
+            if activity_id in worker.unsure:
+                continue
+            got = session.get(f"{base_url}/api/v2/activities/{activity_id}",
+                              timeout=REQUEST_TIMEOUT).json()["data"][worker.owned_field]
+            if got != value:
+                report.lost.append(f"activity {activity_id} {worker.owned_field}: {got!r}, last write {value!r}")
+        ids = sorted(worker.added)
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = ids[start:start + IDS_PER_QUERY]
+            listed = {a["id"]: a["subject"] for a in session.get(
+                f"{base_url}/api/v2/activities", params={"ids": ",".join(map(str, chunk)), "limit": IDS_PER_QUERY},
+                timeout=REQUEST_TIMEOUT).json()["data"]}
+            for activity_id in chunk:
+                if activity_id in worker.deleted and activity_id in listed:
+                    report.lost.append(f"activity {activity_id}: deleted but still listed")
+                elif activity_id not in worker.deleted and listed.get(activity_id) != worker.added[activity_id]:
+                    report.lost.append(f"activity {activity_id}: added but missing or changed")
+    report.lost_writes = len(report.lost)
+
+
+def run_workload(base_url: str, seconds: float, threads: int, max_operations: int) -> Report:
+    """Run the mixed workload against a live mock and check everything the clients saw."""
+    shared = _prepare(base_url)
+    budget = iter(range(max_operations))  # next() on a range iterator is atomic under the GIL
+    fields = list(FIELDS)
+    started = time.monotonic()
+    workers = [Worker(i, base_url, shared, started + seconds, budget, fields[i] if i < len(fields) else None)
+               for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    report = Report(threads=threads, seconds=time.monotonic() - started)
+    all_added = [activity_id for w in workers for activity_id in w.added]
+    report.duplicate_ids = len(all_added) + len(shared) - len(set(all_added) | set(shared))
+    for worker in workers:
+        for kind, count in worker.by_kind.items():
+            report.by_kind[kind] = report.by_kind.get(kind, 0) + count
+        report.error_count += len(worker.errors)
+        report.errors += worker.errors[:MAX_ERRORS_KEPT - len(report.errors)]
+        report.walk_violations += worker.walk_violations
+    report.operations = sum(report.by_kind.values())
+    _check_final_state(base_url, workers, report)
+    return report
+
+
+@contextmanager
+def mock_server(activities: int = 200, threads: int = 8) -> Iterator[str]:
+    """A mock in a subprocess on 127.0.0.1 and a free port; yields its base URL; ends it by its PID."""
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0",
+         "--activities", str(activities), "--threads", str(threads)],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        line = process.stdout.readline() if process.stdout else ""  # the server prints its URL first
+        found = URL_LINE.search(line)
+        if found is None:
+            raise RuntimeError(f"the mock did not start: {line!r}")
+        # Keep reading what the server prints, so a full pipe never blocks it.
+        threading.Thread(target=process.stdout.read, daemon=True).start()  # type: ignore[union-attr]
+        yield found.group(1)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STARTUP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=120.0, help="how long to run (default 120)")
+    parser.add_argument("--threads", type=int, default=16, help="client threads (default 16)")
+    parser.add_argument("--max-operations", type=int, default=1_000_000, help="stop after this many calls")
+    parser.add_argument("--url", help="base URL of a running mock (default: start one on 127.0.0.1)")
+    args = parser.parse_args(argv)
+    if args.url:
+        report = run_workload(args.url.rstrip("/"), args.seconds, args.threads, args.max_operations)
+    else:
+        with mock_server() as url:
+            report = run_workload(url, args.seconds, args.threads, args.max_operations)
+    print(report.summary())
+    for problem in [*report.errors, *report.walk_violations, *report.lost[:MAX_ERRORS_KEPT]]:
+        print("  ", problem)
+    return 0 if report.clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""Hostile input: every case gets a 4xx Pipedrive-shaped JSON error naming the problem, and changes nothing."""
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import orjson
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockserver import ADMIN_TOKEN, create_app
+from mockserver.constants import MAX_BODY_BYTES
+from store_fingerprint import fingerprint
+
+JSON = "application/json"
+SEEDED = 30
+OPERATIONS = ("list", "collection", "get", "add", "update", "bulk_delete", "delete")
+OPERATION_PATHS = {
+    "list": ("GET", "/api/v2/activities"),
+    "collection": ("GET", "/v1/activities/collection"),
+    "get": ("GET", "/api/v2/activities/{id}"),
+    "add": ("POST", "/api/v2/activities"),
+    "update": ("PATCH", "/api/v2/activities/{id}"),
+    "bulk_delete": ("DELETE", "/v1/activities"),
+    "delete": ("DELETE", "/api/v2/activities/{id}"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile request: `target` is the path after the operation's path (an id, a query string)."""
+    name: str
+    operation: str
+    target: str
+    body: bytes | None
+    status: int
+    fragment: str
+    content_type: str | None = JSON
+
+    @property
+    def method(self) -> str:
+        return OPERATION_PATHS[self.operation][0]
+
+    @property
+    def path(self) -> str:
+        base = OPERATION_PATHS[self.operation][1]
+        return base.replace("{id}", self.target) if "{id}" in base else base + self.target
+
+
+def _b64url(payload: object) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(payload)).rstrip(b"=").decode()
+
+
+def _v2_cursor(**overrides: object) -> str:
+    return _b64url({"field": "id", "fieldValue": 5, "sortDirection": "asc", "id": 5, **overrides})
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"location": ' + b'{"value": ' * depth + b'"x"' + b"}" * depth + b"}"
+
+
+def _add(name: str, body: bytes, fragment: str, status: int = 400, content_type: str | None = JSON) -> Case:
+    return Case(name, "add", "", body, status, fragment, content_type)
+
+
+def _update(name: str, body: bytes, fragment: str, target: str = "1", status: int = 400,
+            content_type: str | None = JSON) -> Case:
+    return Case(name, "update", target, body, status, fragment, content_type)
+
+
+def _query(operation: str, name: str, target: str, fragment: str, status: int = 400) -> Case:
+    return Case(name, operation, target, None, status, fragment, None)
+
+
+HUNDRED_AND_ONE = ",".join(str(i) for i in range(1, 102))
+
+CORPUS = [
+    # -- bodies: syntax, encoding, media type -------------------------------------------------------
+    _add("truncated JSON", b'{"subject": "Call', "not valid JSON"),
+    _add("malformed JSON, single quotes", b"{'subject': 'x'}", "not valid JSON"),
+    _add("trailing comma", b'{"subject": "x",}', "not valid JSON"),
+    _add("two documents", b'{"subject": "x"}{"subject": "y"}', "not valid JSON"),
+    _add("NaN literal", b'{"priority": NaN}', "not valid JSON"),
+    _add("lone surrogate escape", b'{"subject": "\\ud800"}', "not valid JSON"),
+    _add("invalid UTF-8 byte", b'{"subject": "\xff"}', "not valid UTF-8"),
+    _add("latin-1 body", b'{"subject": "caf\xe9"}', "not valid UTF-8", content_type="application/json; charset=latin-1"),
+    _add("byte order mark", b'\xef\xbb\xbf{"subject": "x"}', "not valid JSON"),
+    _add("empty body", b"", "body is required"),
+    _add("form body", b"subject=Call&type=call", "must be JSON", content_type="application/x-www-form-urlencoded"),
+    _add("multipart body", b'--b\r\nContent-Disposition: form-data; name="subject"\r\n\r\nx\r\n--b--\r\n',
+         "must be JSON", content_type="multipart/form-data; boundary=b"),
+    _add("text/plain JSON", b'{"subject": "x"}', "must be JSON", content_type="text/plain"),
+    _add("no content type", b'{"subject": "x"}', "must be JSON", content_type=None),
+    _add("JSON array body", b'[{"subject": "x"}]', "must be a JSON object"),
+    _add("JSON string body", b'"subject"', "must be a JSON object"),
+    _add("JSON null body", b"null", "must be a JSON object"),
+    _add("JSON number body", b"42", "must be a JSON object"),
+    _add("deep nesting", _nested(300), "nests more than"),
+    _add("nesting past the parser's limit", b"[" * 5000 + b"]" * 5000, "depth limit"),
+    _add("over the size limit", b'{"note": "' + b"x" * MAX_BODY_BYTES + b'"}', "too large", status=413),
+    # -- bodies: types, ranges, formats ------------------------------------------------------------
+    _add("integer out of range", b'{"deal_id": 2147483648}', "'deal_id'"),
+    _add("huge integer", b'{"priority": 99999999999999999999999999}', "'priority'"),
+    _add("negative id", b'{"person_id": -5}', "'person_id'"),
+    _add("zero id", b'{"owner_id": 0}', "'owner_id'"),
+    _add("float where integer goes", b'{"org_id": 1.5}', "'org_id'"),
+    _add("integral float where integer goes", b'{"priority": 2.0}', "'priority'"),
+    _add("string where integer goes", b'{"owner_id": "1"}', "'owner_id'"),
+    _add("string where boolean goes", b'{"busy": "true"}', "'busy'"),
+    _add("number where boolean goes", b'{"done": 1}', "'done'"),
+    _add("null where boolean goes", b'{"done": null}', "'done'"),
+    _add("impossible date", b'{"due_date": "2025-02-30"}', "'due_date'"),
+    _add("date without padding", b'{"due_date": "2025-1-5"}', "'due_date'"),
+    _add("impossible time", b'{"due_time": "25:00"}', "'due_time'"),
+    _add("impossible duration", b'{"duration": "01:75"}', "'duration'"),
+    _add("lead id not a UUID", b'{"lead_id": "../../etc/passwd"}', "'lead_id'"),
+    _add("attendee email not an email", b'{"attendees": [{"email": "nobody"}]}', "'attendees.0.email'"),
+    _add("empty subject", b'{"subject": ""}', "'subject'"),
+    _add("subject too long", b'{"subject": "' + b"a" * 5000 + b'"}', "'subject'"),
+    _add("unknown field", b'{"subject": "x", "colour": "red"}', "'colour'"),
+    _add("read-only field id", b'{"id": 7}', "'id'"),
+    _add("read-only field is_deleted", b'{"is_deleted": true}', "'is_deleted'"),
+    _add("unknown nested field", b'{"location": {"street": "x"}}', "'street'"),
+    _add("participants not a list", b'{"participants": {"person_id": 1}}', "'participants'"),
+    _add("too many participants", b'{"participants": [' + b",".join([b'{"person_id": 1}'] * 51) + b"]}",
+         "'participants'"),
+    _add("unknown activity type", b'{"type": "telegram"}', "'type'"),
+    _add("type with path characters", b'{"type": "../call"}', "'type'"),
+    _add("owner not in the company", b'{"owner_id": 999}', "'owner_id'"),
+    _update("empty object", b"{}", "less than 1 property"),
+    _update("malformed JSON", b'{"busy": tru}', "not valid JSON"),
+    _update("string where boolean goes", b'{"done": "false"}', "'done'"),
+    _update("invalid UTF-8", b'{"note": "\xc3\x28"}', "not valid UTF-8"),
+    _update("form body", b"done=true", "must be JSON", content_type="application/x-www-form-urlencoded"),
+    _update("over the size limit", b"[" + b"1," * MAX_BODY_BYTES + b"1]", "too large", status=413),
+    _update("unknown field", b'{"deleted": true}', "'deleted'"),
+    _update("impossible date", b'{"due_date": "2025-13-01"}', "'due_date'"),
+    # -- path ids ----------------------------------------------------------------------------------
+    _update("zero id", b'{"busy": true}', "'id'", target="0"),
+    _update("negative id", b'{"busy": true}', "'id'", target="-1"),
+    _update("unknown id", b'{"busy": true}', "Entity was not found", target="99999", status=404),
+    _query("get", "float id", "1.5", "'id'"),
+    _query("get", "id out of range", "2147483648", "'id'"),
+    _query("get", "id past 64 bits", "99999999999999999999", "'id'"),
+    _query("get", "encoded path traversal", "..%2F..%2Fetc%2Fpasswd", "Unknown path", status=404),
+    _query("get", "path traversal", "../../../etc/passwd", "Unknown path", status=404),
+    _query("get", "NUL byte id", "%00", "'id'"),
+    _query("get", "unknown include_fields", "1?include_fields=secrets", "'include_fields'"),
+    _query("delete", "word id", "abc", "'id'"),
+    _query("delete", "zero id", "0", "'id'"),
+    _query("delete", "unknown id", "99999", "Entity was not found", status=404),
+    _query("delete", "id with a query attempt", "1%3Fids%3D2", "'id'"),
+    # -- list parameters ---------------------------------------------------------------------------
+    _query("list", "limit zero", "?limit=0", "'limit'"),
+    _query("list", "limit over 500", "?limit=501", "'limit'"),
+    _query("list", "limit float", "?limit=2.5", "'limit'"),
+    _query("list", "limit empty", "?limit=", "'limit'"),
+    _query("list", "limit twice", "?limit=1&limit=2", "given 2 times"),
+    _query("list", "too many ids", f"?ids={HUNDRED_AND_ONE}", "'ids'"),
+    _query("list", "ids with an empty item", "?ids=1,,2", "'ids'"),
+    _query("list", "negative id in ids", "?ids=1,-2", "'ids'"),
+    _query("list", "ids empty", "?ids=", "'ids'"),
+    _query("list", "bad sort_by enum", "?sort_by=subject", "'sort_by'"),
+    _query("list", "bad sort_direction enum", "?sort_direction=DESC", "'sort_direction'"),
+    _query("list", "string where boolean goes", "?done=1", "'done'"),
+    _query("list", "impossible date-time", "?updated_since=2025-02-30T10:00:00Z", "'updated_since'"),
+    _query("list", "date-time without zone", "?updated_until=2025-01-01", "'updated_until'"),
+    _query("list", "owner_id out of range", "?owner_id=2147483648", "'owner_id'"),
+    _query("list", "unknown filter", "?filter_id=4242", "Filter not found"),
+    _query("list", "cursor empty", "?cursor=", "'cursor'"),
+    _query("list", "cursor not base64", "?cursor=%25%25%25", "'cursor'"),
+    _query("list", "cursor base64 of text", f"?cursor={base64.b64encode(b'hello').decode()}", "'cursor'"),
+    _query("list", "cursor oversized", "?cursor=" + "A" * 2000, "'cursor'"),
+    _query("list", "cursor tampered sort field", f"?cursor={_v2_cursor(field='add_time')}", "'cursor'"),
+    _query("list", "cursor tampered id", f"?cursor={_v2_cursor(id=-3)}", "'cursor'"),
+    _query("list", "cursor tampered value type", f"?cursor={_v2_cursor(fieldValue='5')}", "'cursor'"),
+    _query("list", "cursor with an extra key", f"?cursor={_v2_cursor(admin=True)}", "'cursor'"),
+    _query("list", "cursor with an impossible time", "?sort_by=update_time&cursor="
+           + _v2_cursor(field="update_time", fieldValue="2025-02-30T00:00:00Z"), "'cursor'"),
+    # -- collection parameters ---------------------------------------------------------------------
+    _query("collection", "limit over 500", "?limit=100000", "'limit'"),
+    _query("collection", "impossible since", "?since=2025-02-30%2000:00:00", "'since'"),
+    _query("collection", "since in RFC 3339", "?since=2025-01-01T00:00:00Z", "'since'"),
+    _query("collection", "bad type list", "?type=call,,task", "'type'"),
+    _query("collection", "string where boolean goes", "?done=yes", "'done'"),
+    _query("collection", "cursor zero id", "?cursor=" + base64.b64encode(b'{"next_id": 0}').decode(), "'cursor'"),
+    _query("collection", "v2 cursor on v1", f"?cursor={_v2_cursor()}", "'cursor'"),
+    _query("collection", "user_id twice", "?user_id=1&user_id=2", "given 2 times"),
+    # -- bulk delete parameters --------------------------------------------------------------------
+    _query("bulk_delete", "ids missing", "", "Missing required parameter 'ids'"),
+    _query("bulk_delete", "ids empty", "?ids=", "'ids'"),
+    _query("bulk_delete", "ids not numbers", "?ids=a,b", "'ids'"),
+    _query("bulk_delete", "ids twice", "?ids=1&ids=2", "given 2 times"),
+    _query("bulk_delete", "too many ids", f"?ids={HUNDRED_AND_ONE}", "'ids'"),
+    _query("bulk_delete", "zero id", "?ids=0", "'ids'"),
+    _query("bulk_delete", "path traversal in ids", "?ids=1,../2", "'ids'"),
+    _query("bulk_delete", "float ids", "?ids=1.0,2.0", "'ids'"),
+]
+
+
+@pytest.fixture(scope="module")
+def app() -> Flask:
+    """Company 1 and a second tenant, so a stray write anywhere shows in the fingerprint."""
+    app = create_app(seed=3, activities=SEEDED)
+    app.extensions["pipedrive_mock"].store.create_company(seed=4, activities=10)
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> Iterator[FlaskClient]:
+    yield app.test_client()
+
+
+def _send(client: FlaskClient, case: Case):  # type: ignore[no-untyped-def]
+    headers = {"x-api-token": ADMIN_TOKEN}
+    if case.content_type is not None:
+        headers["Content-Type"] = case.content_type
+    return client.open(case.path, method=case.method, headers=headers, data=case.body or b"")
+
+
+def test_corpus_covers_every_operation_with_sixty_cases() -> None:
+    assert len(CORPUS) >= 60
+    assert {case.operation for case in CORPUS} == set(OPERATIONS)
+    assert len({case.operation + case.name for case in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: f"{c.operation}: {c.name}")
+def test_hostile_request_gets_json_error_naming_problem_and_changes_nothing(
+        app: Flask, client: FlaskClient, case: Case) -> None:
+    store = app.extensions["pipedrive_mock"].store
+    before = fingerprint(store)
+    response = _send(client, case)
+    assert response.status_code == case.status, response.get_data()[:300]
+    assert response.mimetype == JSON
+    body = response.get_json()
+    assert body["success"] is False
+    assert body["errorCode"] == case.status
+    assert case.fragment in body["error"]
+    assert "Traceback" not in body["error"] and len(body["error"]) < 1000
+    assert fingerprint(store) == before
