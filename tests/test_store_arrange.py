@@ -67,3 +67,13 @@ def test_unexpected_error_is_announced_through_got_request_exception(monkeypatch
         response = app.test_client().get("/api/v2/activities", headers={"x-api-token": ADMIN_TOKEN})
     assert response.status_code == 500 and response.get_json()["error"] == "Internal server error"
     assert [str(e) for e in seen] == ["boom"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("limit=lots", "Invalid value for parameter 'limit': 'lots' is not an integer"),
+    ("done=maybe", "Invalid value for parameter 'done': 'maybe' is not a boolean"),
+])
+def test_parameter_of_wrong_type_is_named_with_its_type(query: str, expected: str) -> None:
+    response = create_app(activities=1).test_client().get(f"/api/v2/activities?{query}",
+                                                          headers={"x-api-token": ADMIN_TOKEN})
+    assert response.status_code == 400 and response.get_json()["error"] == expected
