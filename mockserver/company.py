@@ -268,7 +268,7 @@ class Company:
 
     def add_filter(self, name: str, conditions: Iterable[tuple[str, str, Any]]) -> SavedFilter:
         """A new saved filter: every (field, operator, value) condition must hold; see SavedFilter."""
-        conditions = tuple(tuple(condition) for condition in conditions)  # type: ignore[misc]
+        conditions = tuple((field, operator, value) for field, operator, value in conditions)
         for field, operator, _ in conditions:
             if operator not in FILTER_OPERATORS:
                 raise ValueError(f"filter operator {operator!r} on {field!r} is not one of: "

@@ -201,3 +201,11 @@ def test_write_then_count(pipedrive_mock, n):
     result.assert_outcomes(passed=6)
     urls = {path.read_text() for path in pytester.path.glob("gw*.url")}
     assert len(urls) == 2  # one server per worker
+
+
+def test_plugin_readme_example_file_passes(pytester: pytest.Pytester) -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    example = readme.split("Paste this into `test_pipedrive_client.py`:\n\n```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_pipedrive_client=example)
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=example.count("\ndef test_"))
