@@ -93,7 +93,8 @@ def _describe(value: Any) -> str:
 def _parameter_message(parameter: Parameter, raw: str, error: jsonschema_rs.ValidationError) -> str:
     kind = _schema_type(parameter.schema)
     if kind in ("integer", "boolean") and isinstance(error.instance, str):
-        return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not {article} {kind}"
     if kind == "array" and isinstance(error.instance, str):
         return (f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not a comma-separated "
                 f"list of {_schema_type(parameter.schema.get('items', {}))}s")
