@@ -23,6 +23,7 @@ SORT_FIELDS = ("id", "update_time", "add_time", "due_date")
 # in the order the facts page gives: deal, else person, else org.
 CONTEXT_LINKS = ("deal_id", "person_id", "org_id")
 ENTITY_KINDS = ("deal", "person", "org", "project", "lead")
+FILTER_OPERATORS = ("eq", "lt", "gte")
 
 
 def sort_key(field: str, activity: Activity) -> tuple[Any, ...]:
@@ -254,6 +255,28 @@ class Company:
                     self.delete(user, activity_id, now)
                     deleted.append(activity_id)
             return deleted
+
+    def add_activity_type(self, key_string: str, name: str, *, active: bool = True) -> ActivityType:
+        """A new activity type; its key is what an activity's `type` names."""
+        with self.lock:
+            if key_string in self.activity_types:
+                raise ValueError(f"activity type {key_string!r} already exists")
+            type_id = max((t.id for t in self.activity_types.values()), default=0) + 1
+            activity_type = ActivityType(type_id, key_string, name, active)
+            self.activity_types = {**self.activity_types, key_string: activity_type}
+            return activity_type
+
+    def add_filter(self, name: str, conditions: Iterable[tuple[str, str, Any]]) -> SavedFilter:
+        """A new saved filter: every (field, operator, value) condition must hold; see SavedFilter."""
+        conditions = tuple((field, operator, value) for field, operator, value in conditions)
+        for field, operator, _ in conditions:
+            if operator not in FILTER_OPERATORS:
+                raise ValueError(f"filter operator {operator!r} on {field!r} is not one of: "
+                                 f"{', '.join(FILTER_OPERATORS)}")
+        with self.lock:
+            saved = SavedFilter(max(self.filters, default=0) + 1, name, conditions)
+            self.filters = {**self.filters, saved.id: saved}
+            return saved
 
     def default_type(self) -> str:
         return next(key for key, t in self.activity_types.items() if t.active_flag)

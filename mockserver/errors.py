@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 import orjson
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, got_request_exception
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,9 @@ def _http_error(exc: HTTPException) -> Response:
 
 def _unexpected(exc: Exception) -> Response:
     log.exception("unexpected error while serving a request")
+    # Flask announces only errors no handler takes; this one is taken, so announce it here, so that
+    # whoever runs the mock in-process (the pytest plugin) can fail the test that caused it.
+    got_request_exception.send(current_app._get_current_object(), exception=exc)  # type: ignore[attr-defined]
     return error_response(ApiError("Internal server error", status=500))
 
 

@@ -22,6 +22,7 @@ class Store:
         self._companies: dict[int, Company] = {}
         self._tokens: dict[str, User] = {}
         self._next_user_id = 1
+        self._pristine: tuple[frozenset[int], int] | None = None
 
     @classmethod
     def default(cls, seed: int = DEFAULT_SEED, activities: int = DEFAULT_ACTIVITIES,
@@ -83,13 +84,39 @@ class Store:
     def users(self) -> list[User]:
         return [user for company in self.companies() for user in company.users.values()]
 
+    def drop_company(self, company_id: int) -> None:
+        """Remove a company, its users and their tokens."""
+        with self._lock:
+            company = self._companies.pop(company_id)
+            for token, user in list(self._tokens.items()):
+                if user.company_id == company.id:
+                    del self._tokens[token]
+
     # -- whole-state operations -------------------------------------------------------------------
+    def mark_pristine(self) -> None:
+        """Remember which companies exist and the next user id, for a whole-store `reset`.
+
+        Opt-in: a store that never calls this keeps companies created later across resets.
+        """
+        with self._lock:
+            self._pristine = (frozenset(self._companies), self._next_user_id)
+
     def reset(self, company_id: int | None = None) -> None:
-        """Every company (or one) back to its seeded state."""
+        """Every company (or one) back to its seeded state.
+
+        After `mark_pristine`, a whole-store reset also drops the companies created since and hands
+        out the same user ids again, so what one test did leaves no trace in the next.
+        """
         targets = [self.company(company_id)] if company_id is not None else self.companies()
         for company in targets:
             company.reset()
             self._sync_tokens(company)
+        if company_id is None and self._pristine is not None:
+            companies, next_user_id = self._pristine
+            with self._lock:
+                for extra in set(self._companies) - companies:
+                    self.drop_company(extra)
+                self._next_user_id = next_user_id
 
     def reseed(self, company_id: int, seed: int, activities: int) -> Company:
         company = self.company(company_id)

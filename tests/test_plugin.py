@@ -1,0 +1,211 @@
+"""The pytest plugin, seen the way its users see it: test files run by pytester."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Imported here so pytester's in-process runs find them loaded and do not import them afresh each
+# time (libyaml's C loader does not survive being imported twice in one process).
+import fixtures.handle
+import fixtures.session
+import mockserver
+
+pytest_plugins = ["pytester"]
+REPO_ROOT = Path(mockserver.__file__).resolve().parent.parent
+
+HEADERS = 'HEADERS = {"x-api-token": "admin-token"}\n'
+
+
+def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
+    pytester.makepyfile(test_user="import pytest\nimport requests\n" + HEADERS + source)
+    return pytester.runpytest("-p", "no:randomly", *args)
+
+
+def test_plugin_with_requests_client_passes(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+def test_list(pipedrive_mock):
+    assert pipedrive_mock.url.startswith("http://127.0.0.1:")
+    assert pipedrive_mock.v2_url == pipedrive_mock.url + "/api/v2"
+    assert pipedrive_mock.v1_url == pipedrive_mock.url + "/v1"
+    response = requests.get(pipedrive_mock.v2_url + "/activities", params={"limit": 2},
+                            headers={"x-api-token": pipedrive_mock.user_token})
+    assert response.status_code == 200
+    assert [a["id"] for a in response.json()["data"]] == [1, 2]
+    entry = pipedrive_mock.requests.last
+    assert (entry.method, entry.path, entry.query, entry.status, entry.violations) == (
+        "GET", "/api/v2/activities", {"limit": "2"}, 200, [])
+""")
+    result.assert_outcomes(passed=1)
+
+
+def test_plugin_writes_in_one_test_do_not_leak_into_the_next(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+def seen(mock):
+    return (len(mock.store.activities()), [u.id for u in mock.store.users()], mock.clock.frozen,
+            len(mock.faults.list()), len(mock.requests), mock.store.activity(1).subject)
+
+def test_write_everything(pipedrive_mock):
+    before = seen(pipedrive_mock)
+    url = pipedrive_mock.v2_url + "/activities"
+    assert requests.post(url, json={"subject": "New"}, headers=HEADERS).status_code == 200
+    assert requests.patch(url + "/1", json={"subject": "Changed"}, headers=HEADERS).status_code == 200
+    assert requests.delete(url + "/2", headers=HEADERS).status_code == 200
+    pipedrive_mock.store.add_user("Ann Lee")
+    pipedrive_mock.store.add_activity_type("demo")
+    pipedrive_mock.store.add_company(activities=1)
+    pipedrive_mock.clock.freeze()
+    pipedrive_mock.faults.add(status=503)
+    pytest.before = before
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_sees_the_seeded_state(pipedrive_mock, attempt):
+    assert seen(pipedrive_mock) == pytest.before
+    assert "demo" not in [t.key_string for t in pipedrive_mock.store.activity_types()]
+    assert requests.get(pipedrive_mock.v2_url + "/activities/2", headers=HEADERS).status_code == 200
+    assert requests.get(pipedrive_mock.v2_url + "/activities/1",
+                        headers={"x-api-token": "ann-lee-token"}).status_code == 401
+""")
+    result.assert_outcomes(passed=3)
+
+
+def test_plugin_marker_and_ini_change_the_seeded_data(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\npipedrive_mock_activities = 7\n")
+    result = run(pytester, """
+def subjects(mock):
+    return [a.subject for a in mock.store.activities()]
+
+def test_default_from_ini(pipedrive_mock):
+    assert len(pipedrive_mock.store.activities()) == 7
+    pytest.seed_1 = subjects(pipedrive_mock)
+
+@pytest.mark.pipedrive_mock(seed=2, activities=3)
+def test_marker(pipedrive_mock):
+    assert len(pipedrive_mock.store.activities()) == 3
+    assert subjects(pipedrive_mock) != pytest.seed_1[:3]
+
+def test_default_again(pipedrive_mock):
+    assert subjects(pipedrive_mock) == pytest.seed_1
+""")
+    result.assert_outcomes(passed=3)
+
+
+@pytest.mark.parametrize("body, problem", [
+    ('{"subject": "Call", "colour": "red"}', "Unknown field 'colour' in the request body"),
+    ('{"subject": "Call", "done": 1}', "Invalid value for field 'done': 1 is not of type \"boolean\""),
+])
+def test_plugin_client_body_breaking_contract_fails_test_with_request_shown(
+        pytester: pytest.Pytester, body: str, problem: str) -> None:
+    result = run(pytester, f"""
+def test_client(pipedrive_mock):
+    requests.post(pipedrive_mock.v2_url + "/activities", json={body}, headers=HEADERS)
+""")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "The client sent 1 request that openapi.yaml does not allow:",
+        "POST /api/v2/activities -> 400",
+        f"  body: {body}",
+        "  token: adm***",
+        f"  contract: {problem}",
+    ])
+    assert "admin-token" not in result.stdout.str()
+
+
+def test_plugin_not_strict_warns_instead_of_failing(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+@pytest.mark.pipedrive_mock(strict=False)
+def test_client(pipedrive_mock):
+    requests.get(pipedrive_mock.v2_url + "/activities", params={"limit": "lots"}, headers=HEADERS)
+
+def test_client_sets_strict(pipedrive_mock):
+    pipedrive_mock.strict = False
+    requests.get(pipedrive_mock.url + "/api/v2/activitiez", headers=HEADERS)
+""")
+    result.assert_outcomes(passed=2, warnings=2)
+    result.stdout.fnmatch_lines(["*PipedriveContractWarning*", "*'lots' is not an integer*",
+                                 "*No operation of the contract matches GET /api/v2/activitiez*"])
+
+
+def test_plugin_error_inside_server_fails_the_test_that_caused_it(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+from mockserver import listing
+
+def test_client(pipedrive_mock, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("the store broke")
+    monkeypatch.setattr(listing, "list_v2", broken)
+    assert requests.get(pipedrive_mock.v2_url + "/activities", headers=HEADERS).status_code == 500
+
+def test_next_is_clean(pipedrive_mock):
+    assert requests.get(pipedrive_mock.v2_url + "/activities", headers=HEADERS).status_code == 200
+""")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*The Pipedrive mock raised 1 unexpected error while serving:",
+                                 "GET /api/v2/activities -> 500", "*RuntimeError: the store broke"])
+
+
+def test_plugin_failing_test_gets_the_mock_problems_in_its_report(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+def test_client(pipedrive_mock):
+    response = requests.patch(pipedrive_mock.v2_url + "/activities/1", json={"due_date": "soon"},
+                              headers=HEADERS)
+    assert response.status_code == 200
+""")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Captured pipedrive_mock call*", "PATCH /api/v2/activities/1 -> 400",
+                                 "  contract: Invalid value for field 'due_date'*"])
+
+
+def test_plugin_in_process_app_serves_without_socket(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+def test_app(pipedrive_mock_app):
+    client = pipedrive_mock_app.test_client()
+    created = client.post("/api/v2/activities", json={"subject": "In process"}, headers=HEADERS)
+    assert created.status_code == 200
+    fetched = client.get(f"/api/v2/activities/{created.get_json()['data']['id']}", headers=HEADERS)
+    assert fetched.get_json()["data"]["subject"] == "In process"
+""")
+    result.assert_outcomes(passed=1)
+
+
+def test_plugin_marker_with_unknown_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+@pytest.mark.pipedrive_mock(sed=2)
+def test_client(pipedrive_mock):
+    pass
+""")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*takes only the keyword arguments seed, activities, strict; got sed*"])
+
+
+def test_plugin_under_xdist_isolates_each_worker(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makepyfile(test_user="""
+import os
+import pytest
+import requests
+
+@pytest.mark.parametrize("n", range(6))
+def test_write_then_count(pipedrive_mock, n):
+    headers = {"x-api-token": pipedrive_mock.admin_token}
+    url = pipedrive_mock.v2_url + "/activities"
+    before = len(pipedrive_mock.store.activities())
+    assert requests.post(url, json={"subject": f"from {n}"}, headers=headers).status_code == 200
+    assert len(pipedrive_mock.store.activities()) == before + 1 == 201
+    with open(os.environ["PYTEST_XDIST_WORKER"] + ".url", "w") as out:
+        out.write(pipedrive_mock.url)
+""")
+    # The workers import the plugin through its entry point, from this tree.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "2")
+    result.assert_outcomes(passed=6)
+    urls = {path.read_text() for path in pytester.path.glob("gw*.url")}
+    assert len(urls) == 2  # one server per worker
+
+
+def test_plugin_readme_example_file_passes(pytester: pytest.Pytester) -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    example = readme.split("Paste this into `test_pipedrive_client.py`:\n\n```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_pipedrive_client=example)
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=example.count("\ndef test_"))
