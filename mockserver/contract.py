@@ -22,19 +22,24 @@ _INTEGER = re.compile(r"^-?[0-9]+$")
 _BOOLEANS = {"true": True, "false": False}
 
 
-def spec_path() -> Path:
-    """The contract shipped with the package (the project's top-level openapi.yaml)."""
-    return Path(str(resources.files("mockserver") / "openapi.yaml"))
+SPEC_FILE = "openapi.yaml"
+CONTROL_SPEC_FILE = "control-openapi.yaml"
+
+
+def spec_path(name: str = SPEC_FILE) -> Path:
+    """A spec shipped with the package: the contract (the project's top-level openapi.yaml) by default,
+    or the control API's own (`CONTROL_SPEC_FILE`)."""
+    return Path(str(resources.files("mockserver") / name))
 
 
 @cache
-def spec_text() -> bytes:
-    return spec_path().read_bytes()
+def spec_text(name: str = SPEC_FILE) -> bytes:
+    return spec_path(name).read_bytes()
 
 
 @cache
-def load_spec() -> dict[str, Any]:
-    return yaml.safe_load(spec_text())
+def load_spec(name: str = SPEC_FILE) -> dict[str, Any]:
+    return yaml.safe_load(spec_text(name))
 
 
 def dereference(node: Any, root: dict[str, Any]) -> Any:
