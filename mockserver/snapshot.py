@@ -98,7 +98,7 @@ def dumps(store: Store) -> bytes:
 
 # -- restore ------------------------------------------------------------------------------------
 def _load_activity(company_id: int, values: dict[str, Any]) -> Activity:
-    values = dict(values)
+    values = {"update_user_id": None, **values}
     for name in _TIME_FIELDS:
         if values.get(name) is not None:
             values[name] = parse_time(values[name])
