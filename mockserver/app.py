@@ -12,7 +12,8 @@ from .contract import CONTROL_SPEC_FILE, Contract, load_spec, spec_text
 from .faults import Faults
 from .journal import Journal
 from .ratelimit import RateLimiter
-from .routes import control, v1, v2
+from .routes import v1, v2
+from .routes.control import blueprint as control
 from .statefile import StateFile
 from .store import Store
 
