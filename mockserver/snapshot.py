@@ -153,7 +153,8 @@ def restore(store: Store, document: dict[str, Any]) -> None:
     _unique("company id", [c["id"] for c in document["companies"]])
     companies = [_load_company(data) for data in document["companies"]]
     clock = document["clock"]
-    check_clock_time(parse_time(clock["now"]).timestamp() if clock["frozen"] else time.time() + clock.get("offset", 0.0))
+    check_clock_time(parse_time(clock["now"]).timestamp() if clock["frozen"]
+                     else time.time() + clock.get("offset", 0.0))
     try:
         store.replace(companies, document["next_user_id"])
     except ValueError as exc:

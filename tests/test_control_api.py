@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockserver import ADMIN_TOKEN, USER_TOKEN, create_app
+from mockserver.cli import build_parser
 
 START = "2030-01-01T00:00:00Z"
 DAY = 86_400
@@ -227,6 +228,16 @@ def test_requests_journal_keeps_only_the_newest_entries() -> None:
         api(client, "GET", f"/api/v2/activities/{activity_id}")
     assert [e["path"] for e in client.get("/_mock/requests").get_json()["requests"]] == \
         ["/api/v2/activities/2", "/api/v2/activities/3"]
+
+
+@pytest.mark.parametrize(("given", "kept"), [("5", 5), ("0", None), ("many", None)])
+def test_cli_journal_size_accepts_only_positive_counts(given: str, kept: int | None) -> None:
+    parser = build_parser()
+    if kept is None:
+        with pytest.raises(SystemExit):
+            parser.parse_args(["serve", "--journal-size", given])
+    else:
+        assert parser.parse_args(["serve", "--journal-size", given]).journal_size == kept
 
 
 # -- faults -------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,8 @@ class Served:
         line = self.process.stdout.readline()  # type: ignore[union-attr]
         if "http://" not in line:
             self.process.kill()
-            raise AssertionError(f"server did not start: {line!r} {self.process.stderr.read()!r}")  # type: ignore[union-attr]
+            errors = self.process.stderr.read()  # type: ignore[union-attr]
+            raise AssertionError(f"server did not start: {line!r} {errors!r}")
         self.url = line.split()[3]
         self.session = requests.Session()
 
@@ -173,3 +175,17 @@ def test_statefile_corrupt_file_stops_the_server_with_a_message(state_path: Path
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 2
     assert "state.json" in result.stderr
+
+
+def test_statefile_concurrent_writes_are_all_saved(state_path: Path) -> None:
+    app = create_app(activities=0, state_file=StateFile(state_path))
+    writers, adds = 6, 10
+
+    def write(worker: int) -> None:
+        client = app.test_client()
+        for i in range(adds):
+            client.post("/api/v2/activities", json={"subject": f"{worker}-{i}"}, headers={"x-api-token": ADMIN_TOKEN})
+
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, range(writers)))
+    assert sorted(saved_subjects(state_path)) == sorted(f"{w}-{i}" for w in range(writers) for i in range(adds))
