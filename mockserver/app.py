@@ -8,11 +8,12 @@ from flask import Flask, Response
 from . import errors, request as pipeline
 from .clock import Clock
 from .constants import DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES
-from .contract import Contract, spec_text
+from .contract import CONTROL_SPEC_FILE, Contract, load_spec, spec_text
 from .faults import Faults
 from .journal import Journal
 from .ratelimit import RateLimiter
-from .routes import v1_blueprint, v2_blueprint
+from .routes import control_blueprint, v1_blueprint, v2_blueprint
+from .statefile import StateFile
 from .store import Store
 
 
@@ -24,6 +25,10 @@ class MockState:
     journal: Journal = field(default_factory=Journal)
     faults: Faults = field(default_factory=Faults)
     rate_limit: RateLimiter = field(default_factory=RateLimiter)
+    # Where every acknowledged write is saved (`--state-file`), and the control API's token.
+    state_file: StateFile | None = None
+    control_token: str | None = None
+    control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE)))
 
     @property
     def clock(self) -> Clock:
@@ -31,19 +36,25 @@ class MockState:
 
 
 def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activities: int = DEFAULT_ACTIVITIES,
-               strict_links: bool = False, journal_size: int = JOURNAL_SIZE) -> Flask:
-    """A mock server: the given store, or company 1 seeded with `seed` and `activities`."""
+               strict_links: bool = False, journal_size: int = JOURNAL_SIZE,
+               state_file: StateFile | None = None, control_token: str | None = None) -> Flask:
+    """A mock server: the given store, or company 1 seeded with `seed` and `activities`.
+
+    With `state_file`, every acknowledged write is saved to it; with `control_token`, /_mock/ needs it.
+    """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if store is None:
         store = Store.default(seed=seed, activities=activities, strict_links=strict_links)
-    app.extensions["pipedrive_mock"] = MockState(store, Contract(), Journal(journal_size))
+    app.extensions["pipedrive_mock"] = MockState(store, Contract(), Journal(journal_size),
+                                                 state_file=state_file, control_token=control_token)
     errors.register(app)
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)
     app.register_blueprint(v2_blueprint)
     app.register_blueprint(v1_blueprint)
+    app.register_blueprint(control_blueprint)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)
     return app
 

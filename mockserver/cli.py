@@ -7,7 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from .app import create_app
-from .constants import ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, USER_TOKEN
+from .constants import (ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, JOURNAL_SIZE,
+                        USER_TOKEN)
+from .statefile import StateFile, StateFileError
 from .store import Store
 
 SERVER_THREADS = 8
@@ -26,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--strict-links", action="store_true",
                        help="reject deal/person/org/project/lead ids that do not exist in the company")
     serve.add_argument("--threads", type=int, default=SERVER_THREADS, help="worker threads")
+    serve.add_argument("--state-file", metavar="PATH",
+                       help="load the state from PATH at start if it exists; save every acknowledged write to it")
+    serve.add_argument("--control-token", metavar="TOKEN",
+                       help="require the header x-mock-control-token: TOKEN on /_mock/ (default: loopback only)")
+    serve.add_argument("--journal-size", type=_positive, default=JOURNAL_SIZE, metavar="N",
+                       help=f"requests kept in the journal (default {JOURNAL_SIZE})")
     return parser
 
 
@@ -34,7 +42,17 @@ def serve(args: argparse.Namespace) -> int:
 
     store = Store.default(seed=args.seed, activities=args.activities, strict_links=args.strict_links,
                           admin_token=args.admin_token, user_token=args.user_token)
-    app = create_app(store)
+    state_file = StateFile(args.state_file) if args.state_file else None
+    if state_file is not None:
+        try:
+            loaded = state_file.load(store)
+        except StateFileError as exc:
+            print(f"mockserver: {exc}", file=sys.stderr)
+            return 2
+        if not loaded:
+            state_file.save(store)  # the file exists from the start, holding the seeded state
+    app = create_app(store, journal_size=args.journal_size, state_file=state_file,
+                     control_token=args.control_token)
     server = create_server(app, host=args.host, port=args.port, threads=args.threads,
                            ident="pipedrive-mock", clear_untrusted_proxy_headers=True)
     host, port = server.effective_host, server.effective_port
@@ -48,6 +66,13 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         server.close()
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

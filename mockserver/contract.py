@@ -25,21 +25,26 @@ _BOOLEANS = {"true": True, "false": False}
 MAX_BODY_DEPTH = 32
 
 
-def spec_path() -> Path:
-    """The contract shipped with the package (the project's top-level openapi.yaml)."""
-    return Path(str(resources.files("mockserver") / "openapi.yaml"))
+SPEC_FILE = "openapi.yaml"
+CONTROL_SPEC_FILE = "control-openapi.yaml"
+
+
+def spec_path(name: str = SPEC_FILE) -> Path:
+    """A spec shipped with the package: the contract (the project's top-level openapi.yaml) by default,
+    or the control API's own (`CONTROL_SPEC_FILE`)."""
+    return Path(str(resources.files("mockserver") / name))
 
 
 @cache
-def spec_text() -> bytes:
-    return spec_path().read_bytes()
+def spec_text(name: str = SPEC_FILE) -> bytes:
+    return spec_path(name).read_bytes()
 
 
 @cache
-def load_spec() -> dict[str, Any]:
+def load_spec(name: str = SPEC_FILE) -> dict[str, Any]:
     # libyaml's loader parses the contract about seven times faster, which start-up feels.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(spec_text(), Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(spec_text(name), Loader=loader)  # noqa: S506 - a safe loader
 
 
 def dereference(node: Any, root: dict[str, Any]) -> Any:

@@ -4,6 +4,7 @@ Runs as Flask's before_request; the journal and the rate-limit headers are added
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .company import Company
 from .constants import TOKEN_COST
-from .errors import BadRequest, Unauthorized
+from .errors import ApiError, BadRequest, Unauthorized, error_response
 from .journal import JournalEntry, mask_token
 from .model import User
 from .schemas import ActivityInputSchema
@@ -22,8 +23,11 @@ from .schemas import ActivityInputSchema
 if TYPE_CHECKING:
     from .app import MockState
 
+log = logging.getLogger(__name__)
+
 # The journal keeps this much of a body it could not parse.
 JOURNAL_BODY_CHARS = 2000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _INPUT = ActivityInputSchema()
 _INPUT_PARTIAL = ActivityInputSchema(partial=True)
 
@@ -113,6 +117,7 @@ def _validate() -> None:
 
 
 def after_request(response: Response) -> Response:
+    response = _persist(response)
     if not is_api_path(request.path):
         return response
     st = state()
@@ -120,6 +125,24 @@ def after_request(response: Response) -> Response:
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     st.journal.record(_journal_entry(response.status_code))
+    return response
+
+
+def _persist(response: Response) -> Response:
+    """Save an acknowledged write to the state file before the client hears of it.
+
+    A write that cannot be saved is answered 500: the client must not count on it surviving a restart.
+    """
+    state_file = state().state_file
+    if state_file is None or request.method in SAFE_METHODS or response.status_code >= 400 \
+            or request.url_rule is None:
+        return response
+    try:
+        state_file.save(state().store)
+    except OSError as exc:
+        log.error("could not save the state file %s: %s", state_file.path, exc)
+        return error_response(ApiError(f"The write was applied in memory but could not be saved to the "
+                                       f"state file {state_file.path}: {exc.strerror}", status=500))
     return response
 
 

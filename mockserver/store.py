@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .clock import Clock
 from .company import Company
@@ -62,6 +62,33 @@ class Store:
                 company.users[user_id] = user
             self._tokens[token] = user
             return user
+
+    @property
+    def next_user_id(self) -> int:
+        return self._next_user_id
+
+    def replace(self, companies: Iterable[Company], next_user_id: int) -> None:
+        """Swap in a whole new set of companies at once (snapshots, state files); tokens follow users.
+
+        Raises ValueError, changing nothing, when two users share a token or an id, or a user id is
+        not below `next_user_id`.
+        """
+        companies = list(companies)
+        tokens: dict[str, User] = {}
+        user_ids: set[int] = set()
+        for company in companies:
+            for user in company.users.values():
+                if user.token in tokens:
+                    raise ValueError(f"token {user.token!r} belongs to two users")
+                if user.id in user_ids or user.id >= next_user_id:
+                    raise ValueError(f"user id {user.id} is used twice or is not below next_user_id "
+                                     f"{next_user_id}")
+                tokens[user.token] = user
+                user_ids.add(user.id)
+        with self._lock:
+            self._companies = {company.id: company for company in companies}
+            self._tokens = tokens
+            self._next_user_id = next_user_id
 
     def authenticate(self, token: str | None) -> tuple[Company, User] | None:
         user = self._tokens.get(token) if token else None

@@ -1,7 +1,8 @@
-"""Blueprints of the Pipedrive operations: v2, and v1 at both of its prefixes."""
+"""Blueprints: the Pipedrive operations (v2, and v1 at both of its prefixes) and the control API."""
 from __future__ import annotations
 
+from .control import blueprint as control_blueprint
 from .v1 import blueprint as v1_blueprint
 from .v2 import blueprint as v2_blueprint
 
-__all__ = ["v1_blueprint", "v2_blueprint"]
+__all__ = ["control_blueprint", "v1_blueprint", "v2_blueprint"]

@@ -1,0 +1,162 @@
+"""The whole state of a store as versioned JSON, and back.
+
+A restore builds every company aside first and swaps them in at once, so a bad snapshot changes
+nothing. The restored state becomes each company's seeded state: a later reset returns to it.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, fields
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+
+from .clock import Clock
+from .company import ENTITY_KINDS, Company
+from .errors import BadRequest
+from .model import LOCATION_KEYS, Activity, ActivityType, Entity, SavedFilter, User
+from .store import Store
+
+VERSION = 1
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name not in ("cache", "company_id"))
+_TIME_FIELDS = ("add_time", "update_time", "marked_as_done_time", "deleted_time")
+# Kept with each (immutable) activity record, so a snapshot re-serializes only what changed.
+_CACHE_KEY = "snapshot"
+# The offset of a flowing clock from wall time is kept to the millisecond (two reads of time differ).
+_OFFSET_DIGITS = 3
+CLOCK_EARLIEST = 0.0
+CLOCK_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
+
+
+def format_time(value: datetime) -> str:
+    """RFC 3339 in UTC with a `Z`; a fraction of a second only when there is one."""
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"Invalid time {value!r}: expected RFC 3339, e.g. 2030-01-01T00:00:00Z") from None
+    if parsed.tzinfo is None:
+        raise BadRequest(f"Invalid time {value!r}: an offset or Z is required")
+    return parsed.astimezone(timezone.utc)
+
+
+def check_clock_time(seconds: float) -> float:
+    """`seconds` if the clock may show it: from 1970 until well before year 9999, so dates the mock
+    derives from it (seed data, due dates, the 30-day purge) stay representable."""
+    if not CLOCK_EARLIEST <= seconds <= CLOCK_LATEST:
+        latest = format_time(datetime.fromtimestamp(CLOCK_LATEST, timezone.utc))
+        raise BadRequest(f"Invalid clock time: {seconds:.0f} seconds since 1970 is outside the mock's range, "
+                         f"1970-01-01T00:00:00Z to {latest}")
+    return seconds
+
+
+# -- dump ---------------------------------------------------------------------------------------
+def dump_clock(clock: Clock) -> dict[str, Any]:
+    """The clock as the control API shows it, plus a flowing clock's offset from wall time."""
+    now = clock.time()
+    return {"now": format_time(datetime.fromtimestamp(now, timezone.utc)), "frozen": clock.frozen,
+            "offset": 0.0 if clock.frozen else round(now - time.time(), _OFFSET_DIGITS) + 0.0}
+
+
+def _activity(activity: Activity) -> orjson.Fragment:
+    cached = activity.cache.get(_CACHE_KEY)
+    if cached is None:
+        values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
+        for name in _TIME_FIELDS:
+            if values[name] is not None:
+                values[name] = format_time(values[name])
+        cached = activity.cache[_CACHE_KEY] = orjson.dumps(values)
+    return orjson.Fragment(cached)
+
+
+def _company(company: Company) -> dict[str, Any]:
+    with company.lock:
+        return {
+            "id": company.id, "name": company.name, "seed": company.seed, "next_id": company.next_id,
+            "users": [{"id": u.id, "name": u.name, "email": u.email, "token": u.token, "is_admin": u.is_admin}
+                      for u in company.users.values()],
+            "activity_types": [asdict(t) for t in company.activity_types.values()],
+            "entities": {kind: [asdict(e) for e in pool.values()] for kind, pool in company.entities.items()},
+            "filters": [asdict(f) for f in company.filters.values()],
+            "activities": [_activity(company.activities[i]) for i in sorted(company.activities)],
+        }
+
+
+def dumps(store: Store) -> bytes:
+    """The snapshot as JSON bytes (what GET /_mock/snapshot and the state file hold)."""
+    return orjson.dumps({
+        "version": VERSION,
+        "clock": dump_clock(store.clock),
+        "next_user_id": store.next_user_id,
+        "companies": [_company(c) for c in sorted(store.companies(), key=lambda c: c.id)],
+    })
+
+
+# -- restore ------------------------------------------------------------------------------------
+def _load_activity(company_id: int, values: dict[str, Any]) -> Activity:
+    values = {"update_user_id": None, **values}
+    for name in _TIME_FIELDS:
+        if values.get(name) is not None:
+            values[name] = parse_time(values[name])
+    for name in ("participants", "attendees"):
+        values[name] = tuple(values.get(name) or ())
+    if values.get("location") is not None:
+        values["location"] = {key: values["location"].get(key) for key in LOCATION_KEYS}
+    return Activity(company_id=company_id, **values)
+
+
+def _unique(kind: str, ids: list[Any]) -> None:
+    seen: set[Any] = set()
+    for item in ids:
+        if item in seen:
+            raise BadRequest(f"Invalid snapshot: {kind} {item!r} appears twice")
+        seen.add(item)
+
+
+def _load_company(data: dict[str, Any]) -> Company:
+    company = Company(data["id"], data["name"])
+    company.seed = data.get("seed")
+    company.users = {u["id"]: User(company_id=company.id, **u) for u in data["users"]}
+    company.activity_types = {t["key_string"]: ActivityType(**t) for t in data["activity_types"]}
+    kinds = [*data["entities"], *(kind for kind in ENTITY_KINDS if kind not in data["entities"])]
+    company.entities = {kind: {e["id"]: Entity(**e) for e in data["entities"].get(kind, ())} for kind in kinds}
+    company.filters = {f["id"]: SavedFilter(f["id"], f["name"], tuple(tuple(c) for c in f["conditions"]))
+                       for f in data["filters"]}
+    _unique(f"user id in company {company.id}:", [u["id"] for u in data["users"]])
+    _unique(f"activity type in company {company.id}:", [t["key_string"] for t in data["activity_types"]])
+    _unique(f"activity id in company {company.id}:", [a["id"] for a in data["activities"]])
+    company.load_activities(_load_activity(company.id, a) for a in data["activities"])
+    if data["next_id"] < company.next_id:
+        raise BadRequest(f"Invalid snapshot: next_id {data['next_id']} of company {company.id} must be above "
+                         f"its highest activity id {company.next_id - 1}")
+    company.next_id = data["next_id"]
+    company.mark_pristine()
+    return company
+
+
+def _restore_clock(clock: Clock, data: dict[str, Any]) -> None:
+    if data["frozen"]:
+        clock.freeze(parse_time(data["now"]))
+    else:
+        clock.reset()
+        clock.advance(data.get("offset", 0.0))
+
+
+def restore(store: Store, document: dict[str, Any]) -> None:
+    """Replace the store's whole state with a snapshot (already checked against its schema)."""
+    if document.get("version") != VERSION:
+        raise BadRequest(f"Unsupported snapshot version {document.get('version')!r}: expected {VERSION}")
+    _unique("company id", [c["id"] for c in document["companies"]])
+    companies = [_load_company(data) for data in document["companies"]]
+    clock = document["clock"]
+    check_clock_time(parse_time(clock["now"]).timestamp() if clock["frozen"]
+                     else time.time() + clock.get("offset", 0.0))
+    try:
+        store.replace(companies, document["next_user_id"])
+    except ValueError as exc:
+        raise BadRequest(f"Invalid snapshot: {exc}") from None
+    _restore_clock(store.clock, document["clock"])
