@@ -19,18 +19,27 @@ def v2_dict(activity: Activity, attendees: bool = False) -> dict[str, Any]:
     return (_V2_WITH_ATTENDEES if attendees else _V2).dump(activity)
 
 
+def _kept(data: dict[str, Any]) -> bytes:
+    """JSON to keep for the record's lifetime, in a bytes object of its own size.
+
+    orjson's result keeps the capacity of its working buffer (about 8 KB for a 700-byte activity,
+    measured with tracemalloc), so 100,000 cached activities would hold 800 MB; a copy holds 70 MB.
+    """
+    return memoryview(orjson.dumps(data)).tobytes()
+
+
 def v2_json(activity: Activity, attendees: bool = False) -> bytes:
     key = "v2+attendees" if attendees else "v2"
     cached = activity.cache.get(key)
     if cached is None:
-        cached = activity.cache[key] = orjson.dumps(v2_dict(activity, attendees))
+        cached = activity.cache[key] = _kept(v2_dict(activity, attendees))
     return cached
 
 
 def v1_json(activity: Activity) -> bytes:
     cached = activity.cache.get("v1")
     if cached is None:
-        cached = activity.cache["v1"] = orjson.dumps(_V1.dump(activity))
+        cached = activity.cache["v1"] = _kept(_V1.dump(activity))
     return cached
 
 
