@@ -6,13 +6,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .servers import TOKEN
 
-DURATION_SECONDS = 5
+ROUND_SECONDS = 2
+ROUNDS = 3
 WARMUP_SECONDS = 1
 THREADS = 2
 CONNECTIONS = 16
@@ -39,6 +41,7 @@ SCENARIOS = (
 class Result:
     requests_per_second: float
     failures: int
+    cpu_us_per_request: float | None = None
 
 
 def tool() -> str | None:
@@ -76,8 +79,21 @@ def _hey(url: str, scenario: Scenario, seconds: int) -> Result:
     return Result(rate, sum(int(count) for status, count in statuses if not status.startswith("2")))
 
 
-def measure(url: str, scenario: Scenario) -> Result:
-    """Requests per second over DURATION_SECONDS, after a short warm-up (first renders, JIT of Prism)."""
+def measure(url: str, scenario: Scenario, seconds: int = ROUND_SECONDS,
+            cpu: Callable[[], float] | None = None) -> Result:
+    """Requests per second over `seconds`, and the server's CPU time per request when `cpu` reads it."""
     run = _wrk if tool() == "wrk" else _hey
-    run(url, scenario, WARMUP_SECONDS)
-    return run(url, scenario, DURATION_SECONDS)
+    before = cpu() if cpu else 0.0
+    result = run(url, scenario, seconds)
+    if cpu is None or not result.requests_per_second:
+        return result
+    used = cpu() - before
+    return replace(result, cpu_us_per_request=used / (result.requests_per_second * seconds) * 1e6)
+
+
+def median(results: list[Result]) -> Result:
+    def middle(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+    cpu = [r.cpu_us_per_request for r in results if r.cpu_us_per_request is not None]
+    return Result(middle([r.requests_per_second for r in results]), sum(r.failures for r in results),
+                  middle(cpu) if cpu else None)
