@@ -54,3 +54,24 @@ def test_journal_records_the_query_as_sent(app, query: str, expected: dict) -> N
 def test_get_with_unknown_query_parameter_is_served(app) -> None:  # type: ignore[no-untyped-def]
     response = app.test_client().get("/api/v2/activities/1?unknown=1", headers=HEADERS)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["", "&owner_id=1", "&sort_by=update_time&sort_direction=desc"])
+def test_list_pages_walk_every_activity_once(app, query: str) -> None:  # type: ignore[no-untyped-def]
+    client, seen, cursor = app.test_client(), [], None
+    while True:
+        page = client.get(f"/api/v2/activities?limit=3{query}" + (f"&cursor={cursor}" if cursor else ""),
+                          headers=HEADERS).get_json()
+        seen += [activity["id"] for activity in page["data"]]
+        cursor = page["additional_data"]["next_cursor"]
+        if cursor is None:
+            break
+    company = app.extensions["pipedrive_mock"].store.company(1)
+    expected = [a.id for a in company.activities.values() if "owner_id" not in query or a.owner_id == 1]
+    assert sorted(seen) == sorted(expected)
+    assert len(seen) == len(set(seen))
+
+
+def test_get_one_body_is_the_v2_envelope(app) -> None:  # type: ignore[no-untyped-def]
+    body = app.test_client().get("/api/v2/activities/2", headers=HEADERS).get_json()
+    assert body["success"] is True and body["data"]["id"] == 2 and "additional_data" not in body
