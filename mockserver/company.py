@@ -9,6 +9,8 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import islice
+from operator import itemgetter
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +26,11 @@ SORT_FIELDS = ("id", "update_time", "add_time", "due_date")
 CONTEXT_LINKS = ("deal_id", "person_id", "org_id")
 ENTITY_KINDS = ("deal", "person", "org", "project", "lead")
 FILTER_OPERATORS = ("eq", "lt", "gte")
+
+
+def every(activity: Activity) -> bool:
+    """The match of an unfiltered list: pages of it are slices of an index."""
+    return True
 
 
 def sort_key(field: str, activity: Activity) -> tuple[Any, ...]:
@@ -158,21 +165,15 @@ class Company:
                 else reversed(index)
         else:
             keys = index.irange(minimum=after, inclusive=(False, True)) if after else iter(index)
-        activities = self.activities
-        for key in keys:
-            yield activities[key[-1]]
+        return map(self.activities.__getitem__, map(itemgetter(-1), keys))
 
     def page(self, field: str, descending: bool, after: tuple[Any, ...] | None,
              match: Callable[[Activity], bool], limit: int) -> tuple[list[Activity], bool]:
         """Up to `limit` matching activities, and whether more follow."""
         with self.lock:
-            found: list[Activity] = []
-            for activity in self.walk(field, descending, after):
-                if match(activity):
-                    if len(found) == limit:
-                        return found, True
-                    found.append(activity)
-            return found, False
+            walked = self.walk(field, descending, after)
+            found = list(islice(walked if match is every else filter(match, walked), limit + 1))
+        return found[:limit], len(found) > limit
 
     def more_scheduled_in_context(self, activity: Activity) -> bool:
         """Whether other open activities share this one's deal, else person, else org."""

@@ -168,6 +168,7 @@ class Operation:
     body_required: bool
     _params_validator: Any = field(init=False, repr=False)
     _body_validator: Any = field(init=False, repr=False)
+    _defaults: list[tuple[str, Any]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         properties = {p.name: p.schema for p in self.parameters}
@@ -176,6 +177,12 @@ class Operation:
             {"type": "object", "properties": properties, "required": required}, validate_formats=True)
         self._body_validator = (jsonschema_rs.validator_for(self.body_schema, validate_formats=True)
                                 if self.body_schema is not None else None)
+        self._defaults = [(p.name, p.schema["default"]) for p in self.parameters if "default" in p.schema]
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the contract describes a request body for this operation."""
+        return self._body_validator is not None
 
     @property
     def flask_rule(self) -> str:
@@ -198,7 +205,9 @@ class Operation:
                 raws[parameter.name] = given[0]
                 values[parameter.name] = parameter.coerce(given[0])
         by_name = {p.name: p for p in self.parameters}
-        for error in self._params_validator.iter_errors(values):
+        # is_valid is the validator's fast path; errors are only gathered for a request that has some.
+        errors = () if self._params_validator.is_valid(values) else self._params_validator.iter_errors(values)
+        for error in errors:
             if error.instance_path:
                 name = str(error.instance_path[0])
                 violations.append(Violation(_parameter_message(by_name[name], raws[name], error)))
@@ -209,9 +218,8 @@ class Operation:
                 if not missing:
                     continue
                 violations.append(Violation(f"Missing required parameter '{missing[0]}'"))
-        for parameter in self.parameters:
-            if parameter.name not in values and "default" in parameter.schema:
-                values[parameter.name] = parameter.schema["default"]
+        for name, default in self._defaults:
+            values.setdefault(name, default)
         # Each bad item of a list yields the same message: say it once.
         return values, list(dict.fromkeys(violations))
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from . import pagination
-from .company import Company, sort_key
+from .company import Company, every, sort_key
 from .errors import BadRequest, Forbidden
 from .model import Activity, SavedFilter, User
 
@@ -32,7 +32,7 @@ def _parse_v1_time(name: str, value: str) -> float:
 
 def _all(checks: list[Match]) -> Match:
     if not checks:
-        return lambda activity: True
+        return every
     return lambda activity: all(check(activity) for check in checks)
 
 

@@ -19,18 +19,33 @@ def v2_dict(activity: Activity, attendees: bool = False) -> dict[str, Any]:
     return (_V2_WITH_ATTENDEES if attendees else _V2).dump(activity)
 
 
+def _kept(data: dict[str, Any]) -> bytes:
+    """JSON to keep for the record's lifetime, in a bytes object of its own size.
+
+    orjson's result keeps the capacity of its working buffer (about 8 KB for a 700-byte activity,
+    measured with tracemalloc), so 100,000 cached activities would hold 800 MB; a copy holds 70 MB.
+    """
+    return memoryview(orjson.dumps(data)).tobytes()
+
+
 def v2_json(activity: Activity, attendees: bool = False) -> bytes:
     key = "v2+attendees" if attendees else "v2"
     cached = activity.cache.get(key)
     if cached is None:
-        cached = activity.cache[key] = orjson.dumps(v2_dict(activity, attendees))
+        cached = activity.cache[key] = _kept(v2_dict(activity, attendees))
     return cached
+
+
+def v2_json_list(activities: Iterable[Activity], attendees: bool = False) -> bytes:
+    """A JSON array of activities, straight from their cached forms where they have them."""
+    key = "v2+attendees" if attendees else "v2"
+    return json_list([activity.cache.get(key) or v2_json(activity, attendees) for activity in activities])
 
 
 def v1_json(activity: Activity) -> bytes:
     cached = activity.cache.get("v1")
     if cached is None:
-        cached = activity.cache["v1"] = orjson.dumps(_V1.dump(activity))
+        cached = activity.cache["v1"] = _kept(_V1.dump(activity))
     return cached
 
 
@@ -40,11 +55,12 @@ def _json(body: bytes, status: int = 200) -> Response:
 
 def envelope(data: bytes, additional_data: dict[str, Any] | None = None) -> Response:
     """`{"success": true, "data": ..., "additional_data": {...}}`; additional_data is never null."""
-    body = b'{"success":true,"data":' + data
-    if additional_data is not None:
-        body += b',"additional_data":' + orjson.dumps(additional_data)
-    return _json(body + b"}")
+    if additional_data is None:
+        return _json(b'{"success":true,"data":%b}' % data)
+    # One join: a list page is tens of kilobytes, so each concatenation would copy all of it.
+    return _json(b"".join((b'{"success":true,"data":', data, b',"additional_data":',
+                           orjson.dumps(additional_data), b"}")))
 
 
 def json_list(parts: Iterable[bytes]) -> bytes:
-    return b"[" + b",".join(parts) + b"]"
+    return b"[%b]" % b",".join(parts)

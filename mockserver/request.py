@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flask import Response, current_app, g, request
+from flask import Request, Response, current_app, g, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -81,50 +81,69 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix or "body", " ".join(str(m) for m in messages))]
 
 
+def _real(proxy: Any) -> Any:
+    """The object behind a Flask context proxy: one lookup per hook instead of one per attribute."""
+    return proxy._get_current_object()
+
+
 def before_request() -> None:
-    if not is_api_path(request.path):
+    req, call = _real(request), _real(g)
+    if not is_api_path(req.path):
         return
     st = state()
-    rule = request.url_rule
+    rule = req.url_rule
     # HEAD is GET without the body (Flask routes it to the GET view): same auth, cost and checks.
-    method = "GET" if request.method == "HEAD" else request.method
+    method = "GET" if req.method == "HEAD" else req.method
     operation = st.contract.find(rule.rule, method) if rule is not None else None
-    g.operation = operation
+    call.operation = operation
     if operation is None:
         return  # routing answers 404/405; the journal notes the violation
     token, oauth = token_from_request()
-    g.token = token
+    call.token = token
     found = st.store.authenticate(token)
     if found is None:
         raise Unauthorized()
     company, user = found
-    g.company_id = company.id
+    call.company_id = company.id
     now = st.clock.time()
     company.purge(now)
-    g.rate_headers = st.rate_limit.spend(company.id, token or "", TOKEN_COST[operation.operation_id], now, oauth)
-    st.faults.apply(request.method, request.path)
+    call.rate_headers = st.rate_limit.spend(company.id, token or "", TOKEN_COST[operation.operation_id], now, oauth)
+    st.faults.apply(req.method, req.path)
     _validate()
-    if g.violations:
-        raise BadRequest("; ".join(g.violations))
-    g.call = CallContext(company, user, st.clock.now(), st.store.strict_links)
+    if call.violations:
+        raise BadRequest("; ".join(call.violations))
+    call.call = CallContext(company, user, st.clock.now(), st.store.strict_links)
+
+
+def _query(req: Request, call: Any) -> dict[str, list[str]]:
+    """The query string as lists of values, parsed once per request (validation and journal share it)."""
+    query = call.get("query")
+    if query is None:
+        query = call.query = req.args.to_dict(flat=False) if req.query_string else {}
+    return query
 
 
 def _validate() -> None:
-    operation = g.operation
-    params, violations = operation.check_parameters(request.view_args or {}, request.args.to_dict(flat=False))
-    body, body_violations = operation.check_body(request.content_type, request.get_data(cache=True))
-    g.params, g.body, g.violations = params, body, violations + body_violations
+    req, call = _real(request), _real(g)
+    operation = call.operation
+    params, violations = operation.check_parameters(req.view_args or {}, _query(req, call))
+    body, body_violations = (operation.check_body(req.content_type, req.get_data(cache=True))
+                             if operation.has_body else (None, []))
+    call.params, call.body, call.violations = params, body, violations + body_violations
 
 
 def after_request(response: Response) -> Response:
     response = _persist(response)
-    if not is_api_path(request.path):
+    req, call = _real(request), _real(g)
+    if not is_api_path(req.path):
         return response
     st = state()
-    headers = g.get("rate_headers") or st.rate_limit.peek(g.get("company_id"), g.get("token"), st.clock.time())
-    for name, value in headers.items():
-        response.headers.setdefault(name, value)
-    st.journal.record(_journal_entry(response.status_code))
+    headers = call.get("rate_headers") or st.rate_limit.peek(call.get("company_id"), call.get("token"),
+                                                             st.clock.time())
+    # The rate-limit headers come all together: a 429 carries its own, every other response gets these.
+    if next(iter(headers)) not in response.headers:
+        response.headers.extend(headers)
+    st.journal.record(_journal_entry(req, call, response.status_code))
     return response
 
 
@@ -146,27 +165,27 @@ def _persist(response: Response) -> Response:
     return response
 
 
-def _journal_entry(status: int) -> JournalEntry:
-    operation = g.get("operation")
+def _journal_entry(req: Request, call: Any, status: int) -> JournalEntry:
+    operation = call.get("operation")
     if operation is None:
-        violations = [f"No operation of the contract matches {request.method} {request.path}"]
+        violations = [f"No operation of the contract matches {req.method} {req.path}"]
     else:
-        if "violations" not in g:
+        if "violations" not in call:
             try:
                 _validate()
             except RequestEntityTooLarge:
-                g.violations, g.body = [], None  # the size violation is noted with the body below
-        violations = list(g.violations)
+                call.violations, call.body = [], None  # the size violation is noted with the body below
+        violations = list(call.violations)
     query = {key: (mask_token(values[0]) if key == "api_token" else values[0] if len(values) == 1 else values)
-             for key, values in request.args.to_dict(flat=False).items()}
-    body = g.get("body")
-    if body is None and request.content_length:
-        if request.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or request.content_length):
-            violations.append(f"The request body ({request.content_length} bytes) is over the size limit")
+             for key, values in _query(req, call).items()}
+    body = call.get("body")
+    if body is None and req.content_length:
+        if req.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or req.content_length):
+            violations.append(f"The request body ({req.content_length} bytes) is over the size limit")
         else:
-            body = request.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
-    token, _ = token_from_request() if "token" not in g else (g.token, False)
-    return JournalEntry(time=state().clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), method=request.method,
-                        path=request.path, query=query, body=body, status=status,
+            body = req.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
+    token, _ = token_from_request() if "token" not in call else (call.token, False)
+    return JournalEntry(time=state().clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), method=req.method,
+                        path=req.path, query=query, body=body, status=status,
                         operation=operation.operation_id if operation else None, token=mask_token(token),
                         violations=violations)

@@ -1,0 +1,99 @@
+"""HTTP load with wrk (or hey when wrk is missing): fixed duration, bounded connections, loopback only."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .servers import TOKEN
+
+ROUND_SECONDS = 2
+ROUNDS = 3
+WARMUP_SECONDS = 1
+THREADS = 2
+CONNECTIONS = 16
+RUN_TIMEOUT_SECONDS = 60
+ADD_BODY = {"subject": "Benchmark call", "type": "call", "due_date": "2025-06-01", "owner_id": 1}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+
+
+SCENARIOS = (
+    Scenario("get-one", "GET", "/api/v2/activities/500"),
+    Scenario("list (100 items)", "GET", "/api/v2/activities?limit=100"),
+    Scenario("add", "POST", "/api/v2/activities", ADD_BODY),
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    requests_per_second: float
+    failures: int
+    cpu_us_per_request: float | None = None
+
+
+def tool() -> str | None:
+    return "wrk" if shutil.which("wrk") else "hey" if shutil.which("hey") else None
+
+
+def _wrk(url: str, scenario: Scenario, seconds: int) -> Result:
+    with tempfile.TemporaryDirectory() as folder:
+        command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
+                   "-H", f"x-api-token: {TOKEN}"]
+        if scenario.body is not None:
+            script = Path(folder) / "post.lua"
+            script.write_text(f'wrk.method = "{scenario.method}"\n'
+                              f"wrk.body = [[{json.dumps(scenario.body)}]]\n"
+                              'wrk.headers["Content-Type"] = "application/json"\n')
+            command += ["-s", str(script)]
+        out = subprocess.run([*command, url + scenario.path], capture_output=True, text=True,
+                             timeout=RUN_TIMEOUT_SECONDS, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return Result(rate, (int(failed.group(1)) if failed else 0)
+                  + (sum(int(n) for n in errors.groups()) if errors else 0))
+
+
+def _hey(url: str, scenario: Scenario, seconds: int) -> Result:
+    command = ["hey", "-z", f"{seconds}s", "-c", str(CONNECTIONS), "-m", scenario.method,
+               "-H", f"x-api-token: {TOKEN}"]
+    if scenario.body is not None:
+        command += ["-T", "application/json", "-d", json.dumps(scenario.body)]
+    out = subprocess.run([*command, url + scenario.path], capture_output=True, text=True,
+                         timeout=RUN_TIMEOUT_SECONDS, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    statuses = re.findall(r"\[(\d{3})\]\s+(\d+) responses", out)
+    return Result(rate, sum(int(count) for status, count in statuses if not status.startswith("2")))
+
+
+def measure(url: str, scenario: Scenario, seconds: int = ROUND_SECONDS,
+            cpu: Callable[[], float] | None = None) -> Result:
+    """Requests per second over `seconds`, and the server's CPU time per request when `cpu` reads it."""
+    run = _wrk if tool() == "wrk" else _hey
+    before = cpu() if cpu else 0.0
+    result = run(url, scenario, seconds)
+    if cpu is None or not result.requests_per_second:
+        return result
+    used = cpu() - before
+    return replace(result, cpu_us_per_request=used / (result.requests_per_second * seconds) * 1e6)
+
+
+def median(results: list[Result]) -> Result:
+    def middle(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+    cpu = [r.cpu_us_per_request for r in results if r.cpu_us_per_request is not None]
+    return Result(middle([r.requests_per_second for r in results]), sum(r.failures for r in results),
+                  middle(cpu) if cpu else None)

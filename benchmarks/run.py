@@ -1,0 +1,98 @@
+"""The whole benchmark in one run: every figure, its ratio to a baseline measured alongside, and the targets.
+
+    python -m benchmarks                 # everything (a few minutes)
+    python -m benchmarks --only http     # one or more sections: http scale startup inprocess suite
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python benchmarks/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "benchmarks"
+
+from . import inprocess, scale, startup, suite, throughput  # noqa: E402
+from .report import Target, at_least, at_most, print_targets, ratio  # noqa: E402
+
+SECTIONS = ("http", "scale", "startup", "inprocess", "suite")
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()} "
+            f"{platform.release()}, load average {load:.2f} at start")
+
+
+def _http_targets(rates: throughput.Rates) -> list[Target]:
+    def rate(server: str, scenario: str) -> float | None:
+        result = rates.get((server, scenario))
+        return result.requests_per_second if result else None
+    get_one, listing = "get-one", "list (100 items)"
+    return [
+        Target("get-one throughput vs Prism", ratio(rate(throughput.MOCK, get_one), rate(throughput.PEER, get_one)),
+               1.2, "x", at_least, "1. HTTP"),
+        Target("get-one throughput vs bare-Flask floor",
+               ratio(rate(throughput.MOCK, get_one), rate(throughput.FLOOR, get_one)), 0.6, "x", at_least, "1. HTTP"),
+        Target("list (100) throughput vs floor",
+               ratio(rate(throughput.MOCK, listing), rate(throughput.FLOOR, listing)), 0.5, "x", at_least, "1. HTTP"),
+    ]
+
+
+def _scale_targets(latencies: scale.Latencies) -> list[Target]:
+    small, large = scale.SIZES[0], scale.SIZES[-1]
+    return [Target(f"list latency {large:,} vs {small:,} ({name}, {page} page)",
+                   ratio(latencies[(name, page, large)], latencies[(name, page, small)]), 1.5, "x", at_most,
+                   "2. scale")
+            for name in scale.QUERIES for page in ("first", "deep")]
+
+
+def _startup_targets(figures: dict[str, float]) -> list[Target]:
+    return [
+        Target("ready with 10,000 activities", figures.get("ready 10000"), 2.0, "s", at_most, "3. startup"),
+        Target("ready with 100,000 activities", figures.get("ready 100000"), 10.0, "s", at_most, "3. startup"),
+        Target("RSS at 100,000 (after serving all)",
+               max(figures.get("rss 100000", 0), figures.get("rss 100000 served", 0)) or None, 400, "MB",
+               at_most, "3. startup"),
+    ]
+
+
+def _inprocess_targets(figures: dict[str, float]) -> list[Target]:
+    return [
+        Target("in-process request vs bare Flask", ratio(figures["mock us"], figures["bare us"]), 2.0, "x",
+               at_most, "4. in-process"),
+        Target("reset with 1,000 activities", figures["reset ms"], 2.0, "ms", at_most, "4. in-process"),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="sections to run")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    print(f"Machine: {machine()}", flush=True)
+    targets: list[Target] = []
+    if "http" in args.only:
+        targets += _http_targets(throughput.run())
+    if "scale" in args.only:
+        targets += _scale_targets(scale.run())
+    if "startup" in args.only:
+        targets += _startup_targets(startup.run())
+    if "inprocess" in args.only:
+        targets += _inprocess_targets(inprocess.run())
+    if "suite" in args.only:
+        suite.run()
+    missed = print_targets(targets)
+    print(f"  benchmark took {time.perf_counter() - started:.0f} s", flush=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

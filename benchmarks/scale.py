@@ -1,0 +1,65 @@
+"""2. List latency as the store grows: first page and a deep cursor, in-process through the whole pipeline."""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from flask.testing import FlaskClient
+
+from mockserver import ADMIN_TOKEN, Store, create_app
+from mockserver.pagination import encode_v2
+
+from .report import fmt, heading, ratio, table
+
+SIZES = (1_000, 10_000, 100_000)
+REPEATS = 30
+DEEP_FRACTION = 0.9
+QUERY = "/api/v2/activities?limit=100&sort_by=update_time&sort_direction=desc"
+OWNER_ID = 1
+QUERIES = {"all": QUERY, "owner_id=1": f"{QUERY}&owner_id={OWNER_ID}"}
+
+Latencies = dict[tuple[str, str, int], float]  # (query, "first"|"deep", size) -> ms
+
+
+@dataclass(frozen=True)
+class Probe:
+    client: FlaskClient
+    path: str
+
+    def median_ms(self) -> float:
+        headers = {"x-api-token": ADMIN_TOKEN}
+        response = self.client.get(self.path, headers=headers)  # first render of these records, not timed
+        assert response.status_code == 200, response.data
+        times = []
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            self.client.get(self.path, headers=headers)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+
+def deep_cursor(store: Store, owner_id: int | None) -> str:
+    """The cursor a client holds ~90% of the way through the list, made as the API makes it."""
+    company = store.company(1)
+    walked = [a for a in company.walk("update_time", True, None) if owner_id is None or a.owner_id == owner_id]
+    last = walked[int(len(walked) * DEEP_FRACTION)]
+    return encode_v2("update_time", last.update_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "desc", last.id)
+
+
+def run() -> Latencies:
+    heading(f"2. List latency by store size, ms (in-process, median of {REPEATS}, limit=100, "
+            f"sort_by=update_time desc; deep = cursor {DEEP_FRACTION:.0%} of the way through)")
+    latencies: Latencies = {}
+    for size in SIZES:
+        store = Store.default(activities=size)
+        client = create_app(store).test_client()
+        for name, path in QUERIES.items():
+            cursor = deep_cursor(store, OWNER_ID if "owner_id" in name else None)
+            latencies[(name, "first", size)] = Probe(client, path).median_ms()
+            latencies[(name, "deep", size)] = Probe(client, f"{path}&cursor={cursor}").median_ms()
+    rows = [[f"{name}, {page} page", *(fmt(latencies[(name, page, size)], 3) for size in SIZES),
+             fmt(ratio(latencies[(name, page, SIZES[-1])], latencies[(name, page, SIZES[0])]))]
+            for name in QUERIES for page in ("first", "deep")]
+    table(["query", *(f"{size:,}" for size in SIZES), f"{SIZES[-1]:,}/{SIZES[0]:,}"], rows)
+    return latencies

@@ -1,0 +1,145 @@
+"""1. HTTP throughput of one server process: our mock vs the bare-Flask floor vs Prism, and waitress vs cheroot."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+from mockserver import ADMIN_TOKEN, create_app
+
+from . import load
+from .report import fmt, heading, ratio, table
+from .servers import ROOT, Server, free_port, start_command, start_python, wait_ready
+
+ACTIVITIES = 1000
+PEER_DIR = ROOT / "benchmarks" / ".peer"
+PRISM = PEER_DIR / "node_modules" / ".bin" / "prism"
+PRISM_PACKAGE = "@stoplight/prism-cli@5.14"
+START_TIMEOUT_SECONDS = 60
+MOCK = "mock/waitress"
+FLOOR = "floor/waitress"
+PEER = "prism"
+MOCK_CHEROOT = "mock/cheroot"
+FLOOR_CHEROOT = "floor/cheroot"
+
+Rates = dict[tuple[str, str], load.Result]
+
+
+def floor_bodies() -> dict[str, str]:
+    """The mock's own response bodies for each scenario, for the floor to return precomputed."""
+    client = create_app(activities=ACTIVITIES).test_client()
+    headers = {"x-api-token": ADMIN_TOKEN}
+    bodies = {}
+    for key, scenario in zip(("get", "list", "add"), load.SCENARIOS):
+        response = client.open(scenario.path, method=scenario.method, json=scenario.body, headers=headers)
+        assert response.status_code == 200, response.data
+        bodies[key] = response.get_data(as_text=True)
+    return bodies
+
+
+def prism_ready() -> str | None:
+    """Why Prism cannot run, or None once it is installed in benchmarks/.peer (git-ignored)."""
+    if PRISM.exists():
+        return None
+    npm = shutil.which("npm")
+    if npm is None:
+        return "npm is not available: Prism skipped"
+    print(f"  installing {PRISM_PACKAGE} into {PEER_DIR.relative_to(ROOT)} ...", flush=True)
+    done = subprocess.run([npm, "install", "--silent", "--prefix", str(PEER_DIR), PRISM_PACKAGE],
+                          capture_output=True, text=True, timeout=300)
+    return None if done.returncode == 0 and PRISM.exists() else f"npm install failed: Prism skipped ({done.stderr[-200:]})"
+
+
+def _cheroot_available() -> bool:
+    try:
+        import cheroot.wsgi  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _starters(bodies_file: Path) -> dict[str, Callable[[], Server]]:
+    def python(name: str, *args: str) -> Callable[[], Server]:
+        return lambda: start_python(name, list(args), START_TIMEOUT_SECONDS)
+
+    def prism() -> Server:
+        port = free_port()
+        return start_command(PEER, [str(PRISM), "mock", str(ROOT / "openapi.yaml"), "-h", "127.0.0.1",
+                                    "-p", str(port), "-v", "silent", "--errors", "false"], port)
+
+    starters = {
+        MOCK: python(MOCK, "-m", "mockserver", "serve", "--port", "0", "--activities", str(ACTIVITIES)),
+        FLOOR: python(FLOOR, "-m", "benchmarks.serve", "--app", "floor", "--server", "waitress",
+                      "--bodies", str(bodies_file)),
+    }
+    reason = prism_ready()
+    if reason is None:
+        starters[PEER] = prism
+    else:
+        print(f"  {reason}", flush=True)
+    if _cheroot_available():
+        starters[MOCK_CHEROOT] = python(MOCK_CHEROOT, "-m", "benchmarks.serve", "--app", "mock", "--server",
+                                        "cheroot", "--activities", str(ACTIVITIES))
+        starters[FLOOR_CHEROOT] = python(FLOOR_CHEROOT, "-m", "benchmarks.serve", "--app", "floor", "--server",
+                                         "cheroot", "--bodies", str(bodies_file))
+    else:
+        print("  cheroot is not installed: the cheroot comparison is skipped", flush=True)
+    return starters
+
+
+def run() -> Rates:
+    heading(f"1. HTTP throughput, requests/s ({load.tool()}, {load.THREADS} threads, {load.CONNECTIONS} "
+            f"connections, median of {load.ROUNDS} interleaved {load.ROUND_SECONDS} s rounds, 127.0.0.1, "
+            f"mock seeded with {ACTIVITIES})")
+    if load.tool() is None:
+        print("  neither wrk nor hey is installed (apt-get install wrk): HTTP throughput skipped")
+        return {}
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        bodies_file = Path(folder) / "bodies.json"
+        bodies = floor_bodies()
+        bodies_file.write_text(json.dumps(bodies))
+        print("  body bytes: " + ", ".join(f"{k} {len(v.encode())}" for k, v in bodies.items()), flush=True)
+        servers = {}
+        for name, start in _starters(bodies_file).items():
+            servers[name] = stack.enter_context(start())
+            wait_ready(servers[name], load.SCENARIOS[0].path, START_TIMEOUT_SECONDS)
+        rates = _interleaved(servers)
+    _print(rates)
+    return rates
+
+
+def _interleaved(servers: dict[str, Server]) -> Rates:
+    """Every server loaded in turn, round after round, so a burst of load from elsewhere on the
+    machine hits them alike; the median round counts. Idle servers wait without using the CPU."""
+    rounds: dict[tuple[str, str], list[load.Result]] = {}
+    names = list(servers)
+    for scenario in load.SCENARIOS:
+        for name in names:
+            load.measure(servers[name].url, scenario, load.WARMUP_SECONDS)
+        for round_number in range(load.ROUNDS):
+            order = names[round_number % len(names):] + names[:round_number % len(names)]
+            for name in order:
+                result = load.measure(servers[name].url, scenario, cpu=servers[name].cpu_seconds)
+                rounds.setdefault((name, scenario.name), []).append(result)
+    return {key: load.median(results) for key, results in rounds.items()}
+
+
+def _print(rates: Rates) -> None:
+    servers = list(dict.fromkeys(name for name, _ in rates))
+    rows = []
+    for scenario in load.SCENARIOS:
+        def rate(server: str) -> float | None:
+            result = rates.get((server, scenario.name))
+            return result.requests_per_second if result else None
+        failures = sum(r.failures for (_, s), r in rates.items() if s == scenario.name)
+        rows.append([scenario.name, *(fmt(rate(s), 0) for s in servers),
+                     fmt(ratio(rate(MOCK), rate(FLOOR))), fmt(ratio(rate(MOCK), rate(PEER))),
+                     fmt(ratio(rate(MOCK_CHEROOT), rate(MOCK))), str(failures)])
+    table(["requests/s", *servers, "mock/floor", "mock/prism", "mock cheroot/waitress", "non-2xx"], rows)
+    rows = [[scenario.name, *(fmt(rates[(s, scenario.name)].cpu_us_per_request, 0) for s in servers)]
+            for scenario in load.SCENARIOS]
+    table(["server CPU us/request", *servers], rows)
