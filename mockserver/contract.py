@@ -241,7 +241,32 @@ class Operation:
             return None, [Violation(_not_json_message(raw, exc))]
         if _depth_exceeds(body, MAX_BODY_DEPTH):
             return None, [Violation(f"The request body nests more than {MAX_BODY_DEPTH} levels deep")]
-        return body, [Violation(_body_message(e)) for e in self._body_validator.iter_errors(body)]
+        violations = [Violation(_body_message(e)) for e in self._body_validator.iter_errors(body)]
+        return body, violations + _floats_for_integers(self.body_schema, body, ())
+
+
+def _floats_for_integers(schema: Any, value: Any, path: tuple[Any, ...]) -> list[Violation]:
+    """Where the spec says integer, a JSON number with a fraction part (even `5.0`) is a violation.
+
+    JSON Schema counts 5.0 as an integer; Pipedrive's v2 API is strict, so the mock is too.
+    """
+    if not isinstance(schema, dict):
+        return []
+    if isinstance(value, float):
+        kinds = schema.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "integer" in kinds and "number" not in kinds and value.is_integer():
+            where = ".".join(str(part) for part in path)
+            return [Violation(f"Invalid value for field '{where}': {value!r} is not an integer")]
+        return []
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return [v for key, item in value.items() if key in properties
+                for v in _floats_for_integers(properties[key], item, (*path, key))]
+    if isinstance(value, list):
+        return [v for i, item in enumerate(value)
+                for v in _floats_for_integers(schema.get("items"), item, (*path, i))]
+    return []
 
 
 class Contract:
