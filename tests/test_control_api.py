@@ -91,6 +91,14 @@ def test_reset_of_unknown_company_returns_404(client: FlaskClient) -> None:
     assert "99" in response.get_json()["error"]
 
 
+@pytest.mark.parametrize("path, body", [("/_mock/companies", {"seed": 90219.0}),
+                                        ("/_mock/seed", {"activities": 20.0})])
+def test_control_body_with_float_for_integer_returns_400(client: FlaskClient, path: str, body: dict) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == 400
+    assert "is not an integer" in response.get_json()["error"]
+
+
 def test_seed_with_same_seed_gives_same_data(client: FlaskClient) -> None:
     assert client.post("/_mock/seed", json={"seed": 5, "activities": 20}).get_json() == \
         {"company_id": 1, "seed": 5, "activities": 20}
