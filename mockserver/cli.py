@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -59,6 +60,7 @@ def serve(args: argparse.Namespace) -> int:
     shown = f"[{host}]" if ":" in str(host) else host
     print(f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
           f"admin token: {args.admin_token} user token: {args.user_token}", flush=True)
+    _stop_on_signals()
     try:
         server.run()
     except KeyboardInterrupt:
@@ -66,6 +68,17 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         server.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the server cleanly, even when the shell started it with SIGINT ignored
+    (as non-interactive shells do for background jobs)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
 
 
 def _positive(text: str) -> int:

@@ -6,7 +6,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,11 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
 
 
-def start_server(command: tuple[str, ...] = ("serve",)) -> tuple[subprocess.Popen[str], str, str]:
+def start_server(command: tuple[str, ...] = ("serve",), preexec_fn: Callable[[], object] | None = None
+                 ) -> tuple[subprocess.Popen[str], str, str]:
     """The served mock, its base URL and the line it printed."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-m", "mockserver", *command, "--port", "0", "--activities", "50",
-                                "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
+                                "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=preexec_fn)
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
@@ -64,11 +66,18 @@ def test_requests_client_works_unchanged_but_for_base_url(served: tuple[subproce
     assert bad.status_code == 400 and bad.headers["Content-Type"] == "application/json"
 
 
-def test_serve_stops_cleanly_on_ctrl_c(served: tuple[subprocess.Popen[str], str, str]) -> None:
-    process, url, _ = served
-    assert requests.get(f"{url}/openapi.yaml", timeout=10).status_code == 200
-    process.send_signal(signal.SIGINT)
-    assert process.wait(START_TIMEOUT) == 0
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(signum: int) -> None:
+    # Started with SIGINT ignored, as a non-interactive shell starts a background job.
+    process, url, _ = start_server(preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert requests.get(f"{url}/openapi.yaml", timeout=10).status_code == 200
+        process.send_signal(signum)
+        assert process.wait(START_TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(START_TIMEOUT)
 
 
 def test_cli_serve_defaults_to_loopback_port_8000_seed_1() -> None:
