@@ -142,6 +142,12 @@ class Company:
     # -- reads --------------------------------------------------------------------------------
     def purge(self, now: float) -> None:
         """Drop activities soft-deleted more than 30 days ago (facts page, decisions)."""
+        try:
+            oldest = self._deleted[0]  # read without the lock: a stale view only delays a purge
+        except IndexError:
+            return
+        if oldest[0] + PURGE_AFTER_SECONDS > now:
+            return  # nothing due: no lock to take on every request
         with self.lock:
             while self._deleted and self._deleted[0][0] + PURGE_AFTER_SECONDS <= now:
                 _, activity_id = self._deleted.popleft()
