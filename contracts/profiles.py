@@ -22,7 +22,7 @@ class Profile:
     client_examples: int    # examples per property in tests of a client against contracts.strategies
 
 
-QUICK = Profile("quick", max_examples=8, stateful_steps=30, client_examples=60)
+QUICK = Profile("quick", max_examples=8, stateful_steps=30, client_examples=25)
 THOROUGH = Profile("thorough", max_examples=300, stateful_steps=1000, client_examples=1000)
 PROFILES = {profile.name: profile for profile in (QUICK, THOROUGH)}
 

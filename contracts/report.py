@@ -53,7 +53,7 @@ class Report:
             lines.append(f"{verdict}  {operation}  ({self.cases.get(operation, 0)} cases){detail}")
         for finding in self.findings:
             lines.append("")
-            lines.append(f"--- {finding.operation} / {finding.check}: {finding.title}")
+            lines.append(f"--- {finding.operation}: {finding.check} failed: {finding.title}")
             lines.append(finding.message.strip()[:MESSAGE_LIMIT])
         lines.extend(f"ERROR  {error}" for error in self.errors)
         total = sum(self.cases.values())
