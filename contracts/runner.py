@@ -64,7 +64,7 @@ def load_schema(target: Target, *, profile: Profile | None = None, seed: int = D
                 max_examples: int | None = None, spec: str | Path | None = None) -> Any:
     """The contract loaded for `target`: only its GET operations unless writes are allowed."""
     config = build_config(target, profile or current_profile(), seed, max_examples)
-    schema = schemathesis.openapi.from_path(str(spec or spec_path()), config=config)
+    schema: Any = schemathesis.openapi.from_path(str(spec or spec_path()), config=config)
     if not target.allow_writes:
         schema = schema.include(method="GET")
     schema.hook(allowances.filter_failure)
