@@ -31,7 +31,10 @@ JOURNAL_BODY_CHARS = 2000
 JOURNAL_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _INPUT = ActivityInputSchema()
-_INPUT_PARTIAL = ActivityInputSchema(partial=True)
+# Partial only at the top level: `partial=True` would reach into nested attendees and participants
+# and skip their defaults, so an update would store an attendee without `name` or a participant
+# without `primary`, which the v2 response schema requires.
+_INPUT_PARTIAL = ActivityInputSchema(partial=tuple(ActivityInputSchema._declared_fields))
 
 
 @dataclass(frozen=True)

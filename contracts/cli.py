@@ -1,0 +1,88 @@
+"""`python -m contracts`: check a live target, record its responses, or check a recording for drift.
+
+    python -m contracts --base-url URL --api-token TOKEN [--allow-writes] [--junit-xml PATH]
+                        [--max-examples N] [--seed N] [--profile quick|thorough]
+    python -m contracts record --base-url URL --api-token TOKEN --out FILE
+    python -m contracts check-recording FILE
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .profiles import DEFAULT_SEED, PROFILES, current_profile
+
+SUBCOMMANDS = ("record", "check-recording")
+
+
+def _target_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", required=True, help="the target's origin, e.g. http://127.0.0.1:8000 "
+                        "or https://COMPANY.pipedrive.com")
+    parser.add_argument("--api-token", required=True, help="an API token of a user of the target company")
+
+
+def run_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m contracts", description=(
+        "Check a live Pipedrive Activities API (the mock or a real company) against openapi.yaml. "
+        f"Other commands: {', '.join(SUBCOMMANDS)} (see `python -m contracts record --help`)."))
+    _target_arguments(parser)
+    parser.add_argument("--allow-writes", action="store_true", help="also add, update and delete; only "
+                        "activities the run creates are touched, and they are deleted at the end")
+    parser.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report for CI")
+    parser.add_argument("--max-examples", type=int, help="examples per operation and mode (default: profile's)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated cases")
+    parser.add_argument("--profile", choices=sorted(PROFILES), help="quick or thorough "
+                        "(default: CONTRACT_PROFILE, else quick)")
+    parser.add_argument("--spec", help="the contract to check (default: the packaged openapi.yaml)")
+    return parser
+
+
+def _run(argv: Sequence[str]) -> int:
+    from .runner import Target, run
+
+    args = run_parser().parse_args(argv)
+    profile = PROFILES[args.profile] if args.profile else current_profile()
+    report = run(Target(args.base_url, args.api_token, args.allow_writes), profile=profile, seed=args.seed,
+                 max_examples=args.max_examples, spec=args.spec)
+    print(report.summary())
+    if args.junit_xml:
+        report.write_junit(args.junit_xml)
+    return 0 if report.ok else 1
+
+
+def _record(argv: Sequence[str]) -> int:
+    from .recording import record
+
+    parser = argparse.ArgumentParser(prog="python -m contracts record", description=(
+        "Record the target's responses to the contract's read operations (tokens stripped) into a JSON file."))
+    _target_arguments(parser)
+    parser.add_argument("--out", required=True, help="the JSON file to write")
+    args = parser.parse_args(argv)
+    recording = record(args.base_url, args.api_token)
+    recording.save(args.out)
+    print(f"Recorded {len(recording.exchanges)} responses into {args.out}")
+    return 0
+
+
+def _check_recording(argv: Sequence[str]) -> int:
+    from .recording import Recording, check
+
+    parser = argparse.ArgumentParser(prog="python -m contracts check-recording", description=(
+        "Validate each recorded response against the contract's schema for its operation and status."))
+    parser.add_argument("file", help="a file written by `python -m contracts record`")
+    args = parser.parse_args(argv)
+    drifts = check(Recording.load(args.file))
+    for drift in drifts:
+        print(drift.line())
+    print(f"{len(drifts)} drifted fields" if drifts else "No drift: every recorded response matches the contract")
+    return 1 if drifts else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "record":
+        return _record(argv[1:])
+    if argv and argv[0] == "check-recording":
+        return _check_recording(argv[1:])
+    return _run(argv)

@@ -1,0 +1,97 @@
+"""`python -m contracts` against a served mock (passes) and a deliberately broken target (fails, naming why)."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask, jsonify
+
+from contracts.cli import main
+from contracts.loopback import serve
+from mockserver import ADMIN_TOKEN
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+FEW_EXAMPLES = "3"
+START_TIMEOUT = 30
+RUN_TIMEOUT = 300
+
+
+@pytest.fixture(scope="module")
+def served_mock() -> Iterator[str]:
+    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--activities", "20"],
+                               stdout=subprocess.PIPE, text=True, env=ENV)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        found = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert found, f"no base URL in {line!r}"
+        yield found.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=START_TIMEOUT)
+
+
+def _contracts(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "contracts", *args], capture_output=True, text=True, env=ENV,
+                          timeout=RUN_TIMEOUT)
+
+
+def _activities(base_url: str) -> dict[int, str]:
+    page = requests.get(f"{base_url}/api/v2/activities", params={"limit": 500},
+                        headers={"x-api-token": ADMIN_TOKEN}, timeout=10).json()
+    return {a["id"]: a["update_time"] for a in page["data"]}
+
+
+def test_cli_read_only_against_served_mock_passes_and_writes_junit(served_mock: str, tmp_path: Path) -> None:
+    junit = tmp_path / "contract.xml"
+    result = _contracts("--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+                        "--junit-xml", str(junit))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS  GET /api/v2/activities  (" in result.stdout
+    assert "POST /api/v2/activities" not in result.stdout  # read-only: no writes without --allow-writes
+    names = {case.get("name") for case in ET.parse(junit).iter("testcase")}
+    assert "GET /v1/activities/collection" in names
+
+
+def test_cli_with_writes_touches_only_what_it_created(served_mock: str) -> None:
+    before = _activities(served_mock)
+    result = _contracts("--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+                        "--allow-writes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS  PATCH /api/v2/activities/{id}" in result.stdout
+    assert _activities(served_mock) == before  # seeded ones unchanged, created ones deleted
+
+
+def _broken_app() -> Flask:
+    """A target answering the list with a wrong shape (`data` an object, no additional_data)."""
+    app = Flask("broken")
+
+    @app.get("/api/v2/activities")
+    @app.get("/v1/activities/collection")
+    @app.get("/api/v1/activities/collection")
+    @app.get("/api/v2/activities/<int:activity_id>")
+    def wrong_shape(activity_id: int = 0):  # type: ignore[no-untyped-def]
+        return jsonify({"success": True, "data": {"id": "one"}})
+
+    return app
+
+
+def test_cli_against_broken_target_exits_1_naming_operation_and_check(capsys: pytest.CaptureFixture[str],
+                                                                      tmp_path: Path) -> None:
+    junit = tmp_path / "broken.xml"
+    with serve(_broken_app()) as url:
+        code = main(["--base-url", url, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+                     "--junit-xml", str(junit)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAIL  GET /api/v2/activities  (" in out
+    assert "GET /api/v2/activities: response_schema_conformance failed" in out
+    failures = [f.get("type") for f in ET.parse(junit).iter("failure")]
+    assert "response_schema_conformance" in failures
