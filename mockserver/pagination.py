@@ -14,8 +14,8 @@ from .errors import BadRequest
 
 
 def _bad_cursor(cursor: str, why: str) -> BadRequest:
-    shown = cursor if len(cursor) <= 40 else cursor[:40] + "..."
-    return BadRequest(f"Invalid value for parameter 'cursor': '{shown}' {why}")
+    shown = repr(cursor if len(cursor) <= 40 else cursor[:40] + "...")  # repr: control characters escaped
+    return BadRequest(f"Invalid value for parameter 'cursor': {shown} {why}")
 
 
 def _decode_json(cursor: str, altchars: bytes | None) -> Any:

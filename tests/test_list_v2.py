@@ -120,3 +120,9 @@ def test_list_cursor_from_another_sort_returns_400(api: Any) -> None:
     cursor = api("GET", "/api/v2/activities?limit=2").get_json()["additional_data"]["next_cursor"]
     response = api("GET", f"/api/v2/activities?limit=2&sort_by=add_time&cursor={cursor}")
     assert response.status_code == 400 and "'cursor'" in response.get_json()["error"]
+
+
+def test_list_with_control_characters_in_cursor_names_it_escaped(api: Any) -> None:
+    response = api("GET", "/api/v2/activities", query_string={"cursor": "a\nb\x01"})
+    assert response.status_code == 400
+    assert "'a\\nb\\x01' is not a cursor this API issued" in response.get_json()["error"]
