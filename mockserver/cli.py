@@ -1,12 +1,12 @@
-"""`mockserver serve`: the mock on a threaded production WSGI server (waitress), in one process."""
+"""`mockserver serve`: the mock on a threaded production WSGI server (see serving.py)."""
 from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 
+from . import serving
 from .app import create_app
 from .constants import (ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, JOURNAL_SIZE,
                         USER_TOKEN)
@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--strict-links", action="store_true",
                        help="reject deal/person/org/project/lead ids that do not exist in the company")
     serve.add_argument("--threads", type=int, default=SERVER_THREADS, help="worker threads")
+    serve.add_argument("--server", choices=serving.SERVERS, default=serving.default_server(),
+                       help="the WSGI server: uwsgi (default where installed) or waitress")
     serve.add_argument("--state-file", metavar="PATH",
                        help="load the state from PATH at start if it exists; save every acknowledged write to it")
     serve.add_argument("--control-token", metavar="TOKEN",
@@ -39,8 +41,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from waitress.server import create_server
-
     store = Store.default(seed=args.seed, activities=args.activities, strict_links=args.strict_links,
                           admin_token=args.admin_token, user_token=args.user_token)
     state_file = StateFile(args.state_file) if args.state_file else None
@@ -54,31 +54,14 @@ def serve(args: argparse.Namespace) -> int:
             state_file.save(store)  # the file exists from the start, holding the seeded state
     app = create_app(store, journal_size=args.journal_size, state_file=state_file,
                      control_token=args.control_token)
-    server = create_server(app, host=args.host, port=args.port, threads=args.threads,
-                           ident="pipedrive-mock", clear_untrusted_proxy_headers=True)
-    host, port = server.effective_host, server.effective_port
+    sock = serving.bind(args.host, args.port)
+    host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in str(host) else host
-    print(f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
-          f"admin token: {args.admin_token} user token: {args.user_token}", flush=True)
-    _stop_on_signals()
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
+                f"admin token: {args.admin_token} user token: {args.user_token}")
+    run = serving.run_uwsgi if args.server == "uwsgi" else serving.run_waitress
+    run(app, sock, args.threads, announce)
     return 0
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM stop the server cleanly, even when the shell started it with SIGINT ignored
-    (as non-interactive shells do for background jobs)."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _interrupt)
 
 
 def _positive(text: str) -> int:
