@@ -207,7 +207,7 @@ class Operation:
                     continue
                 given = [path_args[name]]
             else:
-                given = query.get(name) if parameter.location == "query" else None
+                given = query.get(name, []) if parameter.location == "query" else []
                 if not given:
                     continue
                 if len(given) > 1:
