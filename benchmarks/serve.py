@@ -1,6 +1,8 @@
-"""A server for the benchmark: our mock or the bare-Flask floor, on waitress or cheroot.
+"""A server for the benchmark: our mock or the bare-Flask floor, on waitress or cheroot (or granian).
 
 `python -m benchmarks.serve --app floor --server waitress --bodies FILE` prints its URL, then serves.
+granian takes an import target instead: `granian --interface wsgi --factory benchmarks.serve:granian_floor`
+with the bodies file named in the environment (BENCH_BODIES).
 The floor is the fastest our stack can answer: a bare Flask view returning a precomputed body of the
 same bytes as the mock's response, so the ratio shows what the mock's own work costs.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Any
 
 from flask import Flask, Response
@@ -15,6 +18,9 @@ from flask import Flask, Response
 from mockserver.cli import SERVER_THREADS
 
 from .servers import HOST
+
+BODIES_ENV = "BENCH_BODIES"
+ACTIVITIES_ENV = "BENCH_ACTIVITIES"
 
 
 def floor_app(bodies: dict[str, str]) -> Flask:
@@ -39,6 +45,17 @@ def floor_app(bodies: dict[str, str]) -> Flask:
 def mock_app(activities: int) -> Flask:
     from mockserver import create_app
     return create_app(activities=activities)
+
+
+def granian_floor() -> Flask:
+    """The floor, for `granian --factory` (which imports its app by name)."""
+    with open(os.environ[BODIES_ENV], encoding="utf-8") as file:
+        return floor_app(json.load(file))
+
+
+def granian_mock() -> Flask:
+    """The mock, for `granian --factory`."""
+    return mock_app(int(os.environ[ACTIVITIES_ENV]))
 
 
 def run_waitress(app: Any) -> None:

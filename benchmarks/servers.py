@@ -60,9 +60,11 @@ class Server:
                 self.process.wait()
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time the process has used so far, from /proc."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User and system CPU time the process and its live children (granian's worker) have used so far,
+        from /proc."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return sum(_cpu_seconds(int(p)) for p in [pid, *children])
 
     def rss_mb(self) -> float:
         """Resident memory of the process now, from /proc."""
@@ -75,6 +77,14 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_python(name: str, args: list[str], timeout: float) -> Server:
@@ -91,8 +101,8 @@ def start_python(name: str, args: list[str], timeout: float) -> Server:
     return Server(name, process, f"http://{HOST}:{match.group(1)}", started)
 
 
-def start_command(name: str, command: list[str], port: int) -> Server:
-    process = subprocess.Popen(command, cwd=ROOT, text=True, stdout=subprocess.DEVNULL,
+def start_command(name: str, command: list[str], port: int, env: dict[str, str] | None = None) -> Server:
+    process = subprocess.Popen(command, cwd=ROOT, env=env, text=True, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     return Server(name, process, f"http://{HOST}:{port}", time.perf_counter())
 

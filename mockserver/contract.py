@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -80,9 +80,13 @@ class Parameter:
     required: bool
     explode: bool
 
+    @cached_property
+    def kind(self) -> str:
+        return _schema_type(self.schema)
+
     def coerce(self, raw: str) -> Any:
         """The value the spec's type makes of a raw string; the raw string when it does not fit."""
-        kind = _schema_type(self.schema)
+        kind = self.kind
         if kind == "array":
             item = Parameter(self.name, self.location, self.schema.get("items", {}), True, True)
             return [item.coerce(part) for part in raw.split(",")] if raw != "" else raw
@@ -169,6 +173,7 @@ class Operation:
     _params_validator: Any = field(init=False, repr=False)
     _body_validator: Any = field(init=False, repr=False)
     _defaults: list[tuple[str, Any]] = field(init=False, repr=False)
+    _by_name: dict[str, Parameter] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         properties = {p.name: p.schema for p in self.parameters}
@@ -178,6 +183,7 @@ class Operation:
         self._body_validator = (jsonschema_rs.validator_for(self.body_schema, validate_formats=True)
                                 if self.body_schema is not None else None)
         self._defaults = [(p.name, p.schema["default"]) for p in self.parameters if "default" in p.schema]
+        self._by_name = {p.name: p for p in self.parameters}
 
     @property
     def has_body(self) -> bool:
@@ -195,16 +201,22 @@ class Operation:
         raws: dict[str, str] = {}
         violations: list[Violation] = []
         for parameter in self.parameters:
-            given = [path_args[parameter.name]] if parameter.location == "path" and parameter.name in path_args \
-                else query.get(parameter.name, []) if parameter.location == "query" else []
-            if len(given) > 1:
-                violations.append(Violation(f"Invalid value for parameter '{parameter.name}': given "
-                                            f"{len(given)} times, expected once"))
-                continue
-            if given:
-                raws[parameter.name] = given[0]
-                values[parameter.name] = parameter.coerce(given[0])
-        by_name = {p.name: p for p in self.parameters}
+            name = parameter.name
+            if parameter.location == "path":
+                if name not in path_args:
+                    continue
+                given = [path_args[name]]
+            else:
+                given = query.get(name, []) if parameter.location == "query" else []
+                if not given:
+                    continue
+                if len(given) > 1:
+                    violations.append(Violation(f"Invalid value for parameter '{name}': given "
+                                                f"{len(given)} times, expected once"))
+                    continue
+            raws[name] = given[0]
+            values[name] = parameter.coerce(given[0])
+        by_name = self._by_name
         # is_valid is the validator's fast path; errors are only gathered for a request that has some.
         errors = () if self._params_validator.is_valid(values) else self._params_validator.iter_errors(values)
         for error in errors:

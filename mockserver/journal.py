@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, Union
 
 from .constants import JOURNAL_SIZE
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def mask_token(token: str | None) -> str | None:
@@ -32,10 +35,42 @@ class JournalEntry:
         return asdict(self)
 
 
+class RawEntry(NamedTuple):
+    """A request as the pipeline left it, made into a JournalEntry only when someone reads the journal.
+
+    Most entries are never read (the ring buffer drops them first); formatting the time and the query
+    of each would cost every request a few microseconds.
+    """
+    seconds: float
+    method: str
+    path: str
+    query: dict[str, list[str]]  # as parsed: every value a list
+    body: Any
+    status: int
+    operation: str | None
+    token: str | None  # already masked
+    violations: list[str]
+
+    def entry(self) -> JournalEntry:
+        query = {key: (mask_token(values[0]) if key == "api_token" else values[0] if len(values) == 1 else values)
+                 for key, values in self.query.items()}
+        # Whole seconds, UTC, as clock.now() gives them.
+        return JournalEntry(time=time.strftime(TIME_FORMAT, time.gmtime(int(self.seconds))), method=self.method,
+                            path=self.path, query=query, body=self.body, status=self.status,
+                            operation=self.operation, token=self.token, violations=self.violations)
+
+
+Recorded = Union[JournalEntry, RawEntry]
+
+
+def as_entry(recorded: Recorded) -> JournalEntry:
+    return recorded.entry() if type(recorded) is RawEntry else recorded  # type: ignore[return-value]
+
+
 class Journal:
     def __init__(self, size: int = JOURNAL_SIZE) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._entries: deque[Recorded] = deque(maxlen=size)
 
     @property
     def size(self) -> int:
@@ -45,14 +80,16 @@ class Journal:
         with self._lock:
             self._entries = deque(self._entries, maxlen=size)
 
-    def record(self, entry: JournalEntry) -> None:
+    def record(self, entry: Recorded) -> None:
         with self._lock:
             self._entries.append(entry)
 
     def entries(self, method: str | None = None, path: str | None = None) -> list[JournalEntry]:
         """Oldest first, optionally only one method and/or path."""
         with self._lock:
-            entries = list(self._entries)
+            entries = [as_entry(e) for e in self._entries]
+            # Kept made, so reading the journal again (entry by entry, say) does not make them again.
+            self._entries = deque(entries, maxlen=self._entries.maxlen)
         return [e for e in entries if (method is None or e.method == method.upper())
                 and (path is None or e.path == path)]
 

@@ -16,6 +16,8 @@ from .errors import RateLimited
 DAILY_BASE_BUDGET = 30_000
 DAY_SECONDS = 86_400
 DEFAULT_WINDOW_SECONDS = 2
+# The rate-limit headers of a response, in the order they are sent.
+Headers = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class RateLimiter:
     def reset(self) -> None:
         self.configure()
 
-    def spend(self, company_id: int, token: str, cost: int, now: float, oauth: bool = False) -> dict[str, str]:
+    def spend(self, company_id: int, token: str, cost: int, now: float, oauth: bool = False) -> Headers:
         """Charge one call; its headers, or RateLimited (429 with Retry-After) when over a limit."""
         s = self.settings
         day = int(now // DAY_SECONDS)
@@ -85,12 +87,12 @@ class RateLimiter:
                 calls.popleft()
             burst = self._burst(oauth)
             if s.daily_budget is not None and spent + cost > s.daily_budget:
-                headers = self._headers(burst, len(calls), calls, spent, now)
+                headers = dict(self._headers(burst, len(calls), calls, spent, now))
                 headers["Retry-After"] = str(math.ceil((day + 1) * DAY_SECONDS - now))
                 raise RateLimited("Request over limit", headers=headers,
                                   error_info="The daily token budget of this company is spent")
             if burst is not None and len(calls) >= burst:
-                headers = self._headers(burst, len(calls), calls, spent, now)
+                headers = dict(self._headers(burst, len(calls), calls, spent, now))
                 headers["Retry-After"] = headers["x-ratelimit-reset"]
                 raise RateLimited("Request over limit", headers=headers,
                                   error_info="Too many requests with this token in the burst window")
@@ -99,7 +101,7 @@ class RateLimiter:
             calls.append(now)
             return self._headers(burst, len(calls), calls, spent, now)
 
-    def peek(self, company_id: int | None, token: str | None, now: float) -> dict[str, str]:
+    def peek(self, company_id: int | None, token: str | None, now: float) -> Headers:
         """The headers as they stand, charging nothing (for responses refused before charging)."""
         s = self.settings
         day = int(now // DAY_SECONDS)
@@ -114,15 +116,15 @@ class RateLimiter:
             return PLANS[s.plan].oauth_burst
         return s.burst
 
-    def _headers(self, burst: int | None, used: int, calls: Any, spent: int, now: float) -> dict[str, str]:
+    def _headers(self, burst: int | None, used: int, calls: Any, spent: int, now: float) -> Headers:
         s = self.settings
         limit = burst if burst is not None else UNLIMITED
         budget = s.daily_budget if s.daily_budget is not None else UNLIMITED
         reset = math.ceil(calls[0] + s.window_seconds - now) if calls else math.ceil(s.window_seconds)
-        return {
-            "x-ratelimit-limit": str(limit),
-            "x-ratelimit-remaining": str(max(limit - used, 0)),
-            "x-ratelimit-reset": str(max(reset, 0)),
-            "x-daily-ratelimit-token-limit": str(budget),
-            "x-daily-ratelimit-token-remaining": str(max(budget - spent, 0)),
-        }
+        return [
+            ("x-ratelimit-limit", str(limit)),
+            ("x-ratelimit-remaining", str(max(limit - used, 0))),
+            ("x-ratelimit-reset", str(max(reset, 0))),
+            ("x-daily-ratelimit-token-limit", str(budget)),
+            ("x-daily-ratelimit-token-remaining", str(max(budget - spent, 0))),
+        ]

@@ -13,6 +13,7 @@ from .schemas import ActivityV1Schema, ActivityV2Schema
 _V2 = ActivityV2Schema(exclude=("attendees",))
 _V2_WITH_ATTENDEES = ActivityV2Schema()
 _V1 = ActivityV1Schema()
+_LIST_HEAD = b'{"success":true,"data":['
 
 
 def v2_dict(activity: Activity, attendees: bool = False) -> dict[str, Any]:
@@ -36,10 +37,10 @@ def v2_json(activity: Activity, attendees: bool = False) -> bytes:
     return cached
 
 
-def v2_json_list(activities: Iterable[Activity], attendees: bool = False) -> bytes:
-    """A JSON array of activities, straight from their cached forms where they have them."""
+def v2_json_items(activities: Iterable[Activity], attendees: bool = False) -> list[bytes]:
+    """Each activity's JSON, straight from its cached form where it has one."""
     key = "v2+attendees" if attendees else "v2"
-    return json_list([activity.cache.get(key) or v2_json(activity, attendees) for activity in activities])
+    return [activity.cache.get(key) or v2_json(activity, attendees) for activity in activities]
 
 
 def v1_json(activity: Activity) -> bytes:
@@ -62,5 +63,12 @@ def envelope(data: bytes, additional_data: dict[str, Any] | None = None) -> Resp
                            orjson.dumps(additional_data), b"}")))
 
 
-def json_list(parts: Iterable[bytes]) -> bytes:
-    return b"[%b]" % b",".join(parts)
+def list_envelope(items: list[bytes], additional_data: dict[str, Any]) -> Response:
+    """The envelope of a JSON array of `items`, in one copy: a list page is tens of kilobytes."""
+    tail = b'],"additional_data":' + orjson.dumps(additional_data) + b"}"
+    if not items:
+        return _json(_LIST_HEAD + tail)
+    parts = list(items)
+    parts[0] = _LIST_HEAD + parts[0]
+    parts[-1] = parts[-1] + tail
+    return _json(b",".join(parts))

@@ -5,7 +5,7 @@ import orjson
 from flask import Blueprint, Response, g
 
 from .. import listing
-from ..render import envelope, json_list, v1_json
+from ..render import envelope, list_envelope, v1_json
 from ..request import current
 
 blueprint = Blueprint("v1", __name__)
@@ -16,7 +16,7 @@ blueprint = Blueprint("v1", __name__)
 def get_activities_collection() -> Response:
     ctx = current()
     found, next_cursor = listing.collection_v1(ctx.company, ctx.user, g.params)
-    return envelope(json_list(v1_json(a) for a in found), {"next_cursor": next_cursor})
+    return list_envelope([v1_json(a) for a in found], {"next_cursor": next_cursor})
 
 
 @blueprint.delete("/v1/activities")

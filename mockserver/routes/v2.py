@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g
 
 from .. import listing
-from ..render import envelope, v2_json, v2_json_list
+from ..render import envelope, list_envelope, v2_json, v2_json_items
 from ..request import current, load_body
 
 blueprint = Blueprint("v2", __name__)
@@ -15,7 +15,7 @@ def get_activities() -> Response:
     ctx = current()
     attendees = g.params.get("include_fields") == "attendees"
     found, next_cursor = listing.list_v2(ctx.company, g.params, ctx.now.date().isoformat())
-    return envelope(v2_json_list(found, attendees), {"next_cursor": next_cursor})
+    return list_envelope(v2_json_items(found, attendees), {"next_cursor": next_cursor})
 
 
 @blueprint.get("/api/v2/activities/<id>")
