@@ -59,17 +59,23 @@ class Server:
                 self.process.kill()
                 self.process.wait()
 
-    def cpu_seconds(self) -> float:
-        """User and system CPU time the process and its live children (granian's worker) have used so far,
-        from /proc."""
+    def pids(self) -> list[int]:
+        """The process and its live children (uWSGI's worker), from /proc."""
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return sum(_cpu_seconds(int(p)) for p in [pid, *children])
+        return [pid, *map(int, children)]
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the process and its live children have used so far, from /proc."""
+        return sum(_cpu_seconds(pid) for pid in self.pids())
 
     def rss_mb(self) -> float:
-        """Resident memory of the process now, from /proc."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        kilobytes = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))  # type: ignore[union-attr]
+        """Memory of the process and its children now: their proportional set sizes (PSS), so pages a
+        forked worker shares with its master count once, from /proc."""
+        kilobytes = 0
+        for pid in self.pids():
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            kilobytes += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))  # type: ignore[union-attr]
         return kilobytes / 1024
 
     def __enter__(self) -> Server:

@@ -1,5 +1,5 @@
-"""1. HTTP throughput of one server process: our mock vs the bare-Flask floor vs Prism; waitress vs cheroot
-and granian."""
+"""1. HTTP throughput: our mock (`mockserver serve`, on uWSGI) vs the bare-Flask floor on the same server vs
+Prism; and both on waitress, the fallback server."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,6 @@ from mockserver import ADMIN_TOKEN, create_app
 
 from . import load
 from .report import fmt, heading, ratio, table
-from .serve import ACTIVITIES_ENV, BODIES_ENV
 from .servers import HOST, ROOT, Server, free_port, python_env, start_command, start_python, wait_ready
 
 ACTIVITIES = 1000
@@ -23,13 +22,11 @@ PEER_DIR = ROOT / "benchmarks" / ".peer"
 PRISM = PEER_DIR / "node_modules" / ".bin" / "prism"
 PRISM_PACKAGE = "@stoplight/prism-cli@5.14"
 START_TIMEOUT_SECONDS = 60
-MOCK = "mock/waitress"
-FLOOR = "floor/waitress"
+MOCK = "mock/uwsgi"
+FLOOR = "floor/uwsgi"
 PEER = "prism"
-MOCK_CHEROOT = "mock/cheroot"
-FLOOR_CHEROOT = "floor/cheroot"
-MOCK_GRANIAN = "mock/granian"
-FLOOR_GRANIAN = "floor/granian"
+MOCK_WAITRESS = "mock/waitress"
+FLOOR_WAITRESS = "floor/waitress"
 
 Rates = dict[tuple[str, str], load.Result]
 
@@ -59,24 +56,6 @@ def prism_ready() -> str | None:
     return None if done.returncode == 0 and PRISM.exists() else f"npm install failed: Prism skipped ({done.stderr[-200:]})"
 
 
-def _available(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
-
-
-def _granian(name: str, factory: str, env: dict[str, str]) -> Server:
-    """One granian process serving `factory` with one worker and one Python thread (its own advice for
-    a CPU-bound WSGI app); granian cannot bind port 0 and say which port it got, so a free one is picked."""
-    port = free_port()
-    return start_command(name, [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "1",
-                                "--blocking-threads", "1", "--host", HOST, "--port", str(port), "--factory",
-                                "--log-level", "error", f"benchmarks.serve:{factory}"],
-                         port, env={**python_env(), **env})
-
-
 def _starters(bodies_file: Path) -> dict[str, Callable[[], Server]]:
     def python(name: str, *args: str) -> Callable[[], Server]:
         return lambda: start_python(name, list(args), START_TIMEOUT_SECONDS)
@@ -86,28 +65,16 @@ def _starters(bodies_file: Path) -> dict[str, Callable[[], Server]]:
         return start_command(PEER, [str(PRISM), "mock", str(ROOT / "openapi.yaml"), "-h", "127.0.0.1",
                                     "-p", str(port), "-v", "silent", "--errors", "false"], port)
 
-    starters = {
-        MOCK: python(MOCK, "-m", "mockserver", "serve", "--port", "0", "--activities", str(ACTIVITIES)),
-        FLOOR: python(FLOOR, "-m", "benchmarks.serve", "--app", "floor", "--server", "waitress",
-                      "--bodies", str(bodies_file)),
-    }
+    serve = ("-m", "mockserver", "serve", "--port", "0", "--activities", str(ACTIVITIES))
+    floor = ("-m", "benchmarks.serve", "--bodies", str(bodies_file), "--server")
+    starters = {MOCK: python(MOCK, *serve), FLOOR: python(FLOOR, *floor, "uwsgi")}
     reason = prism_ready()
     if reason is None:
         starters[PEER] = prism
     else:
         print(f"  {reason}", flush=True)
-    if _available("cheroot.wsgi"):
-        starters[MOCK_CHEROOT] = python(MOCK_CHEROOT, "-m", "benchmarks.serve", "--app", "mock", "--server",
-                                        "cheroot", "--activities", str(ACTIVITIES))
-        starters[FLOOR_CHEROOT] = python(FLOOR_CHEROOT, "-m", "benchmarks.serve", "--app", "floor", "--server",
-                                         "cheroot", "--bodies", str(bodies_file))
-    else:
-        print("  cheroot is not installed: the cheroot comparison is skipped", flush=True)
-    if _available("granian"):
-        starters[MOCK_GRANIAN] = lambda: _granian(MOCK_GRANIAN, "granian_mock", {ACTIVITIES_ENV: str(ACTIVITIES)})
-        starters[FLOOR_GRANIAN] = lambda: _granian(FLOOR_GRANIAN, "granian_floor", {BODIES_ENV: str(bodies_file)})
-    else:
-        print("  granian is not installed: the granian comparison is skipped", flush=True)
+    starters[MOCK_WAITRESS] = python(MOCK_WAITRESS, *serve, "--server", "waitress")
+    starters[FLOOR_WAITRESS] = python(FLOOR_WAITRESS, *floor, "waitress")
     return starters
 
 
@@ -158,10 +125,10 @@ def _print(rates: Rates) -> None:
         failures = sum(r.failures for (_, s), r in rates.items() if s == scenario.name)
         rows.append([scenario.name, *(fmt(rate(s), 0) for s in servers),
                      fmt(ratio(rate(MOCK), rate(FLOOR))), fmt(ratio(rate(MOCK), rate(PEER))),
-                     fmt(ratio(rate(MOCK_CHEROOT), rate(MOCK))), fmt(ratio(rate(MOCK_GRANIAN), rate(FLOOR_GRANIAN))),
-                     fmt(ratio(rate(MOCK_GRANIAN), rate(PEER))), str(failures)])
-    table(["requests/s", *servers, "mock/floor", "mock/prism", "mock cheroot/waitress", "granian mock/floor",
-           "granian mock/prism", "non-2xx"], rows)
+                     fmt(ratio(rate(MOCK_WAITRESS), rate(FLOOR_WAITRESS))), fmt(ratio(rate(MOCK), rate(MOCK_WAITRESS))),
+                     str(failures)])
+    table(["requests/s", *servers, "mock/floor", "mock/prism", "waitress mock/floor", "mock uwsgi/waitress",
+           "non-2xx"], rows)
     rows = [[scenario.name, *(fmt(rates[(s, scenario.name)].cpu_us_per_request, 0) for s in servers)]
             for scenario in load.SCENARIOS]
     table(["server CPU us/request", *servers], rows)

@@ -5,6 +5,9 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from functools import partial
+
+from flask import Flask
 
 from . import serving
 from .app import create_app
@@ -40,27 +43,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve(args: argparse.Namespace) -> int:
+def build_app(args: argparse.Namespace) -> Flask:
+    """The app `serve` runs: company 1 seeded, or the state file's state. Raises StateFileError."""
     store = Store.default(seed=args.seed, activities=args.activities, strict_links=args.strict_links,
                           admin_token=args.admin_token, user_token=args.user_token)
     state_file = StateFile(args.state_file) if args.state_file else None
-    if state_file is not None:
-        try:
-            loaded = state_file.load(store)
-        except StateFileError as exc:
-            print(f"mockserver: {exc}", file=sys.stderr)
-            return 2
-        if not loaded:
-            state_file.save(store)  # the file exists from the start, holding the seeded state
-    app = create_app(store, journal_size=args.journal_size, state_file=state_file,
-                     control_token=args.control_token)
+    if state_file is not None and not state_file.load(store):
+        state_file.save(store)  # the file exists from the start, holding the seeded state
+    return create_app(store, journal_size=args.journal_size, state_file=state_file,
+                      control_token=args.control_token)
+
+
+def serve(args: argparse.Namespace) -> int:
+    try:
+        # uWSGI builds the app in its worker (only the worker holds the state); a state file is read here
+        # first all the same, so that a bad one stops the start with a message naming it.
+        app = build_app(args) if args.server == "waitress" or args.state_file else None
+    except StateFileError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
     sock = serving.bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in str(host) else host
     announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
                 f"admin token: {args.admin_token} user token: {args.user_token}")
-    run = serving.run_uwsgi if args.server == "uwsgi" else serving.run_waitress
-    run(app, sock, args.threads, announce)
+    if app is not None and args.server == "waitress":
+        serving.run_waitress(app, sock, args.threads, announce)
+    else:
+        del app
+        serving.run_uwsgi(partial(build_app, args), sock, args.threads, announce)
     return 0
 
 

@@ -2,8 +2,8 @@
 
 uWSGI (through the `pyuwsgi` wheel) is the default: its HTTP layer is C, so a request costs far less than
 on a pure-Python server (README, "Performance"). It runs a master process and ONE worker process with
-threads; the worker holds the state (the app is built before the fork, so the worker starts with it), and
-`--no-orphans` ends the worker if the master is killed, even by `kill -9`. waitress (pure Python, one
+threads; the worker builds the app after the fork and alone holds the state, and `--no-orphans` ends
+the worker if the master is killed, even by `kill -9`. waitress (pure Python, one
 process) is the fallback where uWSGI is not available, and can be chosen with `--server waitress`.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -20,8 +21,9 @@ from flask import Flask
 SERVERS = ("uwsgi", "waitress")
 LISTEN_BACKLOG = 1024
 
-# What uWSGI serves and says: set by run_uwsgi() before uWSGI imports `mockserver.uwsgi_app`.
-application: Flask | None = None
+# How uWSGI's worker makes its app, and what it says once it has: set by run_uwsgi() before the worker
+# imports `mockserver.uwsgi_app`.
+app_factory: Callable[[], Flask] | None = None
 announcement: str = ""
 announcement_fd: int = 1
 
@@ -44,17 +46,17 @@ def default_server() -> str:
     return "uwsgi"
 
 
-def run_uwsgi(app: Flask, sock: socket.socket, threads: int, announce: str) -> None:
-    """Serve until SIGINT or SIGTERM (uWSGI's master stops the worker and returns).
+def run_uwsgi(factory: Callable[[], Flask], sock: socket.socket, threads: int, announce: str) -> None:
+    """Serve the app `factory` makes in the worker, until SIGINT or SIGTERM.
 
-    `announce` is printed by the worker once it runs: by then the master handles SIGINT and SIGTERM,
-    so a client that stops the server as soon as it reads the line stops it cleanly.
+    `announce` is printed by the worker once its app is built: by then the master handles SIGINT and
+    SIGTERM, so a client that stops the server as soon as it reads the line stops it cleanly.
     """
     import pyuwsgi
 
-    global application, announcement, announcement_fd
+    global app_factory, announcement, announcement_fd
     # uWSGI points the worker's stdout at its log; the line goes to the stdout we were started with.
-    application, announcement, announcement_fd = app, announce, os.dup(1)
+    app_factory, announcement, announcement_fd = factory, announce, os.dup(1)
     sock.set_inheritable(True)
     _quiet_native_stderr()
     pyuwsgi.run([
@@ -63,10 +65,13 @@ def run_uwsgi(app: Flask, sock: socket.socket, threads: int, announce: str) -> N
         "--master", "--processes", "1", "--threads", str(threads),
         "--no-orphans",          # the worker ends with the master, even after kill -9
         "--die-on-term",         # SIGTERM stops (uWSGI would otherwise reload)
+        "--worker-reload-mercy", "3", "--reload-mercy", "3",  # a stop never waits on a worker longer
+        "--lazy-apps",           # the app (and the state) is built in the worker only
         "--single-interpreter", "--need-app", "--enable-threads",
         "--disable-logging",     # no per-request log lines
         "--log-master", "--logger", f"file:{os.devnull}",  # nor uWSGI's own banner
         "--buffer-size", "65535",  # long query strings (100 ids, cursors) fit in one request
+        "--post-buffering", "65536",  # read every body whole, even one the app ignores: keep-alive stays in step
     ])
 
 

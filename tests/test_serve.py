@@ -92,3 +92,19 @@ def test_cli_without_command_serves() -> None:
     finally:
         process.kill()
         process.wait(START_TIMEOUT)
+
+
+@pytest.mark.parametrize("server", ["uwsgi", "waitress"])
+def test_served_mock_keeps_keep_alive_in_step_after_an_ignored_body(server: str) -> None:
+    # A body the operation does not take (here on a GET) must not be read as the next request.
+    process, url, _ = start_server(command=("serve", "--server", server))
+    try:
+        session = requests.Session()
+        session.headers["x-api-token"] = "admin-token"
+        first = session.get(f"{url}/api/v2/activities/1", data=b'{"stray": "body"}' * 100, timeout=10)
+        second = session.get(f"{url}/api/v2/activities/2", timeout=10)
+        assert (first.status_code, second.status_code) == (200, 200)
+        assert second.json()["data"]["id"] == 2
+    finally:
+        process.kill()
+        process.wait(START_TIMEOUT)
