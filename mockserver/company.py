@@ -21,6 +21,7 @@ from .errors import BadRequest, NotFound
 from .model import Activity, ActivityType, Entity, SavedFilter, User
 
 SORT_FIELDS = ("id", "update_time", "add_time", "due_date")
+PAGE_CACHE_SIZE = 256
 # Links whose open (not done, not deleted) activities decide more_activities_scheduled_in_context,
 # in the order the facts page gives: deal, else person, else org.
 CONTEXT_LINKS = ("deal_id", "person_id", "org_id")
@@ -31,6 +32,12 @@ FILTER_OPERATORS = ("eq", "lt", "gte")
 def every(activity: Activity) -> bool:
     """The match of an unfiltered list: pages of it are slices of an index."""
     return True
+
+
+def page_key(operation: str, params: dict[str, Any], *more: Any) -> tuple[Any, ...]:
+    """A hashable key of a list page: the operation, its validated parameters (lists as tuples), more."""
+    items = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return (operation, items, *more)
 
 
 def sort_key(field: str, activity: Activity) -> tuple[Any, ...]:
@@ -61,6 +68,8 @@ class Company:
         self._deleted: deque[tuple[float, int]] = deque()
         self._pristine: dict[str, Any] = {}
         self._dirty: set[int] = set()
+        # Rendered list pages, valid until the next change of the activities or filters.
+        self._pages: dict[tuple[Any, ...], bytes] = {}
 
     # -- indexes ---------------------------------------------------------------------------
     def _index(self, activity: Activity) -> None:
@@ -92,6 +101,7 @@ class Company:
         self._deleted = deque(sorted((a.deleted_time.timestamp(), a.id) for a in self.activities.values()
                                      if a.deleted_time is not None))
         self.next_id = max(self.activities, default=0) + 1
+        self._pages.clear()
 
     def _put(self, activity: Activity) -> None:
         old = self.activities.get(activity.id)
@@ -103,6 +113,20 @@ class Company:
         else:
             self._index(activity)
         self._dirty.add(activity.id)
+        self._pages.clear()
+
+    def page_body(self, key: tuple[Any, ...], render: Callable[[], bytes]) -> bytes:
+        """The rendered list page for `key`: made once, then served as is until something changes.
+
+        Clients poll lists; between writes the same page is the same bytes.
+        """
+        with self.lock:
+            body = self._pages.get(key)
+            if body is None:
+                if len(self._pages) >= PAGE_CACHE_SIZE:
+                    self._pages.clear()
+                body = self._pages[key] = render()
+            return body
 
     # -- seeded state and reset -----------------------------------------------------------------
     def mark_pristine(self) -> None:
@@ -138,6 +162,7 @@ class Company:
             self.entities = {kind: dict(pool) for kind, pool in pristine["entities"].items()}
             self.filters = dict(pristine["filters"])
             self._deleted = deque(pristine["deleted"])
+            self._pages.clear()
 
     # -- reads --------------------------------------------------------------------------------
     def purge(self, now: float) -> None:
@@ -156,6 +181,7 @@ class Company:
                         and activity.deleted_time.timestamp() + PURGE_AFTER_SECONDS <= now:
                     del self.activities[activity_id]
                     self._dirty.add(activity_id)
+                    self._pages.clear()
 
     def get(self, activity_id: int) -> Activity:
         activity = self.activities.get(activity_id)
@@ -283,6 +309,7 @@ class Company:
         with self.lock:
             saved = SavedFilter(max(self.filters, default=0) + 1, name, conditions)
             self.filters = {**self.filters, saved.id: saved}
+            self._pages.clear()
             return saved
 
     def default_type(self) -> str:

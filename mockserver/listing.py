@@ -143,10 +143,14 @@ def _page_of_ids(company: Company, ids: list[int], field: str, descending: bool,
     return candidates[:limit], len(candidates) > limit
 
 
-def collection_v1(company: Company, user: User, params: dict[str, Any]) -> tuple[list[Activity], str | None]:
-    """A page of /v1/activities/collection: global admins only, by id ascending."""
+def check_collection_access(user: User) -> None:
+    """/v1/activities/collection is for global admins only (facts page, "Operations")."""
     if not user.is_admin:
         raise Forbidden()
+
+
+def collection_v1(company: Company, params: dict[str, Any]) -> tuple[list[Activity], str | None]:
+    """A page of /v1/activities/collection, by id ascending."""
     checks: list[Match] = []
     if params.get("user_id") is not None:
         checks.append(_equals("owner_id", params["user_id"]))

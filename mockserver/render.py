@@ -63,12 +63,16 @@ def envelope(data: bytes, additional_data: dict[str, Any] | None = None) -> Resp
                            orjson.dumps(additional_data), b"}")))
 
 
-def list_envelope(items: list[bytes], additional_data: dict[str, Any]) -> Response:
+def list_body(items: list[bytes], additional_data: dict[str, Any]) -> bytes:
     """The envelope of a JSON array of `items`, in one copy: a list page is tens of kilobytes."""
     tail = b'],"additional_data":' + orjson.dumps(additional_data) + b"}"
     if not items:
-        return _json(_LIST_HEAD + tail)
+        return _LIST_HEAD + tail
     parts = list(items)
     parts[0] = _LIST_HEAD + parts[0]
     parts[-1] = parts[-1] + tail
-    return _json(b",".join(parts))
+    return b",".join(parts)
+
+
+def json_response(body: bytes) -> Response:
+    return _json(body)

@@ -126,3 +126,32 @@ def test_list_with_control_characters_in_cursor_names_it_escaped(api: Any) -> No
     response = api("GET", "/api/v2/activities", query_string={"cursor": "a\nb\x01"})
     assert response.status_code == 400
     assert "'a\\nb\\x01' is not a cursor this API issued" in response.get_json()["error"]
+
+
+def test_list_asked_again_sees_every_write_in_between(api: Any) -> None:
+    def page() -> dict[int, str]:
+        return {a["id"]: a["subject"] for a in api("GET", "/api/v2/activities?limit=500").get_json()["data"]}
+    before = page()
+    assert page() == before
+    added = api("POST", "/api/v2/activities", json={"subject": "new"}).get_json()["data"]["id"]
+    api("PATCH", "/api/v2/activities/3", json={"subject": "renamed"})
+    api("DELETE", "/api/v2/activities/4")
+    api("DELETE", "/v1/activities?ids=5")
+    after = page()
+    assert after[added] == "new" and after[3] == "renamed" and 4 not in after and 5 not in after
+
+
+def test_list_with_date_filter_follows_the_clock_without_writes(api: Any, clock: Any, store: Any) -> None:
+    def due_from_today() -> set[int]:
+        return {a["id"] for a in walk(api, "filter_id=5", limit=500)}
+    today = {a.id for a in live(store) if a.due_date and a.due_date >= clock.now().date().isoformat()}
+    assert due_from_today() == today
+    clock.advance(90 * 24 * 3600)
+    assert due_from_today() == set()
+
+
+def test_collection_asked_again_sees_a_write_in_between(api: Any) -> None:
+    first = api("GET", "/v1/activities/collection?limit=500").get_json()["data"]
+    api("PATCH", "/api/v2/activities/1", json={"subject": "renamed"})
+    second = api("GET", "/v1/activities/collection?limit=500").get_json()["data"]
+    assert first[0]["subject"] != "renamed" and second[0]["subject"] == "renamed"

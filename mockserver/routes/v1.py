@@ -5,7 +5,8 @@ import orjson
 from flask import Blueprint, Response, g
 
 from .. import listing
-from ..render import envelope, list_envelope, v1_json
+from ..company import page_key
+from ..render import envelope, json_response, list_body, v1_json
 from ..request import current
 
 blueprint = Blueprint("v1", __name__)
@@ -15,8 +16,12 @@ blueprint = Blueprint("v1", __name__)
 @blueprint.get("/api/v1/activities/collection")
 def get_activities_collection() -> Response:
     ctx = current()
-    found, next_cursor = listing.collection_v1(ctx.company, ctx.user, g.params)
-    return list_envelope([v1_json(a) for a in found], {"next_cursor": next_cursor})
+    listing.check_collection_access(ctx.user)
+
+    def render() -> bytes:
+        found, next_cursor = listing.collection_v1(ctx.company, g.params)
+        return list_body([v1_json(a) for a in found], {"next_cursor": next_cursor})
+    return json_response(ctx.company.page_body(page_key("v1", g.params), render))
 
 
 @blueprint.delete("/v1/activities")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, g
 
 from .. import listing
-from ..render import envelope, list_envelope, v2_json, v2_json_items
+from ..company import page_key
+from ..render import envelope, json_response, list_body, v2_json, v2_json_items
 from ..request import current, load_body
 
 blueprint = Blueprint("v2", __name__)
@@ -13,9 +14,13 @@ blueprint = Blueprint("v2", __name__)
 @blueprint.get("/api/v2/activities")
 def get_activities() -> Response:
     ctx = current()
-    attendees = g.params.get("include_fields") == "attendees"
-    found, next_cursor = listing.list_v2(ctx.company, g.params, ctx.now.date().isoformat())
-    return list_envelope(v2_json_items(found, attendees), {"next_cursor": next_cursor})
+    today = ctx.now.date().isoformat()  # saved filters may compare due dates with today
+
+    def render() -> bytes:
+        found, next_cursor = listing.list_v2(ctx.company, g.params, today)
+        attendees = g.params.get("include_fields") == "attendees"
+        return list_body(v2_json_items(found, attendees), {"next_cursor": next_cursor})
+    return json_response(ctx.company.page_body(page_key("v2", g.params, today), render))
 
 
 @blueprint.get("/api/v2/activities/<id>")
