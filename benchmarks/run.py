@@ -48,10 +48,10 @@ def _http_targets(rates: throughput.Rates) -> list[Target]:
 
 def _scale_targets(latencies: scale.Latencies) -> list[Target]:
     small, large = scale.SIZES[0], scale.SIZES[-1]
-    return [Target(f"list latency {large:,} vs {small:,} ({name}, {page} page)",
+    return [Target(f"list latency {large:,} vs {small:,} ({name}, {page})",
                    ratio(latencies[(name, page, large)], latencies[(name, page, small)]), 1.5, "x", at_most,
                    "2. scale")
-            for name in scale.QUERIES for page in ("first", "deep")]
+            for name in scale.QUERIES for page in scale.PAGES]
 
 
 def _startup_targets(figures: dict[str, float]) -> list[Target]:

@@ -115,6 +115,11 @@ class Company:
         self._dirty.add(activity.id)
         self._pages.clear()
 
+    def forget_pages(self) -> None:
+        """Drop the rendered list pages; each is made again on its next request."""
+        with self.lock:
+            self._pages.clear()
+
     def page_body(self, key: tuple[Any, ...], render: Callable[[], bytes]) -> bytes:
         """The rendered list page for `key`: made once, then served as is until something changes.
 
