@@ -122,11 +122,12 @@ def _print(rates: Rates) -> None:
         def rate(server: str) -> float | None:
             result = rates.get((server, scenario.name))
             return result.requests_per_second if result else None
-        failures = sum(r.failures for (_, s), r in rates.items() if s == scenario.name)
+        failures = ", ".join(f"{name} {r.failures}" for (name, s), r in rates.items()
+                             if s == scenario.name and r.failures) or "0"
         rows.append([scenario.name, *(fmt(rate(s), 0) for s in servers),
                      fmt(ratio(rate(MOCK), rate(FLOOR))), fmt(ratio(rate(MOCK), rate(PEER))),
                      fmt(ratio(rate(MOCK_WAITRESS), rate(FLOOR_WAITRESS))), fmt(ratio(rate(MOCK), rate(MOCK_WAITRESS))),
-                     str(failures)])
+                     failures])
     table(["requests/s", *servers, "mock/floor", "mock/prism", "waitress mock/floor", "mock uwsgi/waitress",
            "non-2xx"], rows)
     rows = [[scenario.name, *(fmt(rates[(s, scenario.name)].cpu_us_per_request, 0) for s in servers)]
