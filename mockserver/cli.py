@@ -32,8 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--strict-links", action="store_true",
                        help="reject deal/person/org/project/lead ids that do not exist in the company")
     serve.add_argument("--threads", type=int, default=SERVER_THREADS, help="worker threads")
-    serve.add_argument("--server", choices=serving.SERVERS, default=serving.default_server(),
-                       help="the WSGI server: uwsgi (default where installed) or waitress")
+    serve.add_argument("--server", choices=serving.SERVERS, default=serving.DEFAULT_SERVER,
+                       help="the WSGI server: waitress (default) or uwsgi (experimental, faster; README)")
     serve.add_argument("--state-file", metavar="PATH",
                        help="load the state from PATH at start if it exists; save every acknowledged write to it")
     serve.add_argument("--control-token", metavar="TOKEN",

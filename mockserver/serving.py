@@ -18,7 +18,8 @@ from typing import Any
 
 from flask import Flask
 
-SERVERS = ("uwsgi", "waitress")
+SERVERS = ("waitress", "uwsgi")
+DEFAULT_SERVER = "waitress"
 LISTEN_BACKLOG = 1024
 
 # How uWSGI's worker makes its app, and what it says once it has: set by run_uwsgi() before the worker
@@ -36,14 +37,6 @@ def bind(host: str, port: int) -> socket.socket:
     sock.bind((host, port))
     sock.listen(LISTEN_BACKLOG)
     return sock
-
-
-def default_server() -> str:
-    try:
-        import pyuwsgi  # noqa: F401
-    except ImportError:
-        return "waitress"
-    return "uwsgi"
 
 
 def run_uwsgi(factory: Callable[[], Flask], sock: socket.socket, threads: int, announce: str) -> None:
