@@ -17,6 +17,9 @@ import jsonschema_rs
 import orjson
 import yaml
 
+from .violations import (Violation, body_message, describe, floats_for_integers, not_json_message,
+                         parameter_message, schema_type)
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _INTEGER = re.compile(r"^-?[0-9]+$")
 _BOOLEANS = {"true": True, "false": False}
@@ -61,17 +64,6 @@ def dereference(node: Any, root: dict[str, Any]) -> Any:
     return node
 
 
-def _schema_type(schema: dict[str, Any]) -> str:
-    kind = schema.get("type", "string")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
-    return kind
-
-
-class Violation(str):
-    """One thing the contract says is wrong with a request, worded for the person who sent it."""
-
-
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -82,7 +74,7 @@ class Parameter:
 
     @cached_property
     def kind(self) -> str:
-        return _schema_type(self.schema)
+        return schema_type(self.schema)
 
     def coerce(self, raw: str) -> Any:
         """The value the spec's type makes of a raw string; the raw string when it does not fit."""
@@ -97,11 +89,6 @@ class Parameter:
         return raw
 
 
-def _describe(value: Any) -> str:
-    text = orjson.dumps(value).decode() if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _depth_exceeds(value: Any, limit: int) -> bool:
     """Whether `value` nests containers more than `limit` levels deep (iterative: no recursion to exhaust)."""
     level: list[Any] = [value]
@@ -111,53 +98,6 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
         if not level:
             return False
     return True
-
-
-def _error_text(error: jsonschema_rs.ValidationError) -> str:
-    """The validator's message with the offending value shortened, so a huge value is never echoed whole."""
-    message: str = error.message
-    try:
-        full = orjson.dumps(error.instance).decode()
-    except TypeError:
-        return message
-    return message.replace(full, _describe(error.instance)) if len(full) > 60 else message
-
-
-def _parameter_message(parameter: Parameter, raw: str, error: jsonschema_rs.ValidationError) -> str:
-    kind = _schema_type(parameter.schema)
-    if kind in ("integer", "boolean") and isinstance(error.instance, str):
-        article = "an" if kind[0] in "aeiou" else "a"
-        return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not {article} {kind}"
-    if kind == "array" and isinstance(error.instance, str):
-        return (f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not a comma-separated "
-                f"list of {_schema_type(parameter.schema.get('items', {}))}s")
-    if type(error.kind).__name__ == "Enum":
-        allowed = ", ".join(str(v) for v in parameter.schema.get("enum", ()))
-        return f"Invalid value for parameter '{parameter.name}': {_describe(raw)} is not one of: {allowed}"
-    return f"Invalid value for parameter '{parameter.name}': {_error_text(error)}"
-
-
-def _not_json_message(raw: bytes, exc: orjson.JSONDecodeError) -> str:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as bad:
-        return (f"The request body is not valid UTF-8: byte 0x{raw[bad.start]:02x} at position {bad.start} "
-                f"(JSON must be UTF-8)")
-    return f"The request body is not valid JSON: {exc}"
-
-
-def _body_message(error: jsonschema_rs.ValidationError) -> str:
-    path = ".".join(str(part) for part in error.instance_path)
-    kind = type(error.kind).__name__
-    if kind == "AdditionalProperties":
-        unexpected = ", ".join(repr(name) for name in getattr(error.kind, "unexpected", ()))
-        where = f" in '{path}'" if path else ""
-        return f"Unknown field {unexpected}{where} in the request body"
-    if not path:
-        if kind == "Type":
-            return "The request body must be a JSON object"
-        return f"Invalid request body: {_error_text(error)}"
-    return f"Invalid value for field '{path}': {_error_text(error)}"
 
 
 @dataclass
@@ -222,7 +162,7 @@ class Operation:
         for error in errors:
             if error.instance_path:
                 name = str(error.instance_path[0])
-                violations.append(Violation(_parameter_message(by_name[name], raws[name], error)))
+                violations.append(Violation(parameter_message(by_name[name], raws[name], error)))
             elif type(error.kind).__name__ == "Required":
                 # A required parameter given twice is reported as such above, not also as missing.
                 missing = [p.name for p in self.parameters if p.required and p.name not in values
@@ -246,39 +186,15 @@ class Operation:
         media_type = (content_type or "").split(";")[0].strip().lower()
         if media_type != "application/json":
             return None, [Violation(f"The request body must be JSON (Content-Type: application/json), "
-                                    f"got Content-Type {_describe(content_type or '')}")]
+                                    f"got Content-Type {describe(content_type or '')}")]
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            return None, [Violation(_not_json_message(raw, exc))]
+            return None, [Violation(not_json_message(raw, exc))]
         if _depth_exceeds(body, MAX_BODY_DEPTH):
             return None, [Violation(f"The request body nests more than {MAX_BODY_DEPTH} levels deep")]
-        violations = [Violation(_body_message(e)) for e in self._body_validator.iter_errors(body)]
-        return body, violations + _floats_for_integers(self.body_schema, body, ())
-
-
-def _floats_for_integers(schema: Any, value: Any, path: tuple[Any, ...]) -> list[Violation]:
-    """Where the spec says integer, a JSON number with a fraction part (even `5.0`) is a violation.
-
-    JSON Schema counts 5.0 as an integer; Pipedrive's v2 API is strict, so the mock is too.
-    """
-    if not isinstance(schema, dict):
-        return []
-    if isinstance(value, float):
-        kinds = schema.get("type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        if "integer" in kinds and "number" not in kinds and value.is_integer():
-            where = ".".join(str(part) for part in path)
-            return [Violation(f"Invalid value for field '{where}': {value!r} is not an integer")]
-        return []
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        return [v for key, item in value.items() if key in properties
-                for v in _floats_for_integers(properties[key], item, (*path, key))]
-    if isinstance(value, list):
-        return [v for i, item in enumerate(value)
-                for v in _floats_for_integers(schema.get("items"), item, (*path, i))]
-    return []
+        violations = [Violation(body_message(e)) for e in self._body_validator.iter_errors(body)]
+        return body, violations + floats_for_integers(self.body_schema, body, ())
 
 
 class Contract:

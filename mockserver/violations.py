@@ -1,0 +1,98 @@
+"""How a request's faults against the contract are worded: each names the parameter or field, the value
+received and what the contract allows (style: "error messages are diagnostics")."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import jsonschema_rs
+import orjson
+
+if TYPE_CHECKING:
+    from .contract import Parameter
+
+
+def schema_type(schema: dict[str, Any]) -> str:
+    kind = schema.get("type", "string")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    return kind
+
+
+class Violation(str):
+    """One thing the contract says is wrong with a request, worded for the person who sent it."""
+
+
+def describe(value: Any) -> str:
+    text = orjson.dumps(value).decode() if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def error_text(error: jsonschema_rs.ValidationError) -> str:
+    """The validator's message with the offending value shortened, so a huge value is never echoed whole."""
+    message: str = error.message
+    try:
+        full = orjson.dumps(error.instance).decode()
+    except TypeError:
+        return message
+    return message.replace(full, describe(error.instance)) if len(full) > 60 else message
+
+
+def parameter_message(parameter: Parameter, raw: str, error: jsonschema_rs.ValidationError) -> str:
+    kind = schema_type(parameter.schema)
+    if kind in ("integer", "boolean") and isinstance(error.instance, str):
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"Invalid value for parameter '{parameter.name}': {describe(raw)} is not {article} {kind}"
+    if kind == "array" and isinstance(error.instance, str):
+        return (f"Invalid value for parameter '{parameter.name}': {describe(raw)} is not a comma-separated "
+                f"list of {schema_type(parameter.schema.get('items', {}))}s")
+    if type(error.kind).__name__ == "Enum":
+        allowed = ", ".join(str(v) for v in parameter.schema.get("enum", ()))
+        return f"Invalid value for parameter '{parameter.name}': {describe(raw)} is not one of: {allowed}"
+    return f"Invalid value for parameter '{parameter.name}': {error_text(error)}"
+
+
+def not_json_message(raw: bytes, exc: orjson.JSONDecodeError) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return (f"The request body is not valid UTF-8: byte 0x{raw[bad.start]:02x} at position {bad.start} "
+                f"(JSON must be UTF-8)")
+    return f"The request body is not valid JSON: {exc}"
+
+
+def body_message(error: jsonschema_rs.ValidationError) -> str:
+    path = ".".join(str(part) for part in error.instance_path)
+    kind = type(error.kind).__name__
+    if kind == "AdditionalProperties":
+        unexpected = ", ".join(repr(name) for name in getattr(error.kind, "unexpected", ()))
+        where = f" in '{path}'" if path else ""
+        return f"Unknown field {unexpected}{where} in the request body"
+    if not path:
+        if kind == "Type":
+            return "The request body must be a JSON object"
+        return f"Invalid request body: {error_text(error)}"
+    return f"Invalid value for field '{path}': {error_text(error)}"
+
+
+def floats_for_integers(schema: Any, value: Any, path: tuple[Any, ...]) -> list[Violation]:
+    """Where the spec says integer, a JSON number with a fraction part (even `5.0`) is a violation.
+
+    JSON Schema counts 5.0 as an integer; Pipedrive's v2 API is strict, so the mock is too.
+    """
+    if not isinstance(schema, dict):
+        return []
+    if isinstance(value, float):
+        kinds = schema.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "integer" in kinds and "number" not in kinds and value.is_integer():
+            where = ".".join(str(part) for part in path)
+            return [Violation(f"Invalid value for field '{where}': {value!r} is not an integer")]
+        return []
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return [v for key, item in value.items() if key in properties
+                for v in floats_for_integers(properties[key], item, (*path, key))]
+    if isinstance(value, list):
+        return [v for i, item in enumerate(value)
+                for v in floats_for_integers(schema.get("items"), item, (*path, i))]
+    return []
