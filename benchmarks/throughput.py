@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -15,7 +14,7 @@ from mockserver import ADMIN_TOKEN, create_app
 
 from . import load
 from .report import fmt, heading, ratio, table
-from .servers import HOST, ROOT, Server, free_port, python_env, start_command, start_python, wait_ready
+from .servers import ROOT, Server, free_port, start_command, start_python, wait_ready
 
 ACTIVITIES = 1000
 PEER_DIR = ROOT / "benchmarks" / ".peer"

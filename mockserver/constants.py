@@ -25,10 +25,6 @@ TOKEN_COST: Final[dict[str, int]] = {
     "deleteActivity": 3,
 }
 
-LIST_LIMIT_DEFAULT: Final = 100
-LIST_LIMIT_MAX: Final = 500
-IDS_MAX: Final = 100
-
 # Soft-deleted activities stay readable this long, then are purged (facts page, decisions).
 PURGE_AFTER_SECONDS: Final = 30 * 24 * 3600
 

@@ -99,7 +99,7 @@ def error_response(error: ApiError) -> Response:
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status == 404:
-        api_error: ApiError = NotFound(f"Unknown path: no route matches this URL")
+        api_error: ApiError = NotFound("Unknown path: no route matches this URL")
     elif status == 405 and isinstance(exc, MethodNotAllowed):
         allowed = ", ".join(sorted(exc.valid_methods or []))
         api_error = ApiError(f"Method not allowed; this path allows {allowed}", status=405,

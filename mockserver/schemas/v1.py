@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from marshmallow import Schema, fields
-
-from ..model import LOCATION_KEYS, Activity
 
 V1_TIME = "%Y-%m-%d %H:%M:%S"
 
@@ -57,12 +54,3 @@ class ActivityV1Schema(Schema):
     location_postal_code = _location_part("postal_code")
     location_formatted_address = _location_part("value")
 
-
-assert {f"location_{k}" for k in LOCATION_KEYS if k != "value"} <= set(ActivityV1Schema._declared_fields)
-
-
-def dump_v1(activity: Activity) -> dict[str, Any]:
-    return _SCHEMA.dump(activity)
-
-
-_SCHEMA = ActivityV1Schema()
