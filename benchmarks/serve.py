@@ -1,6 +1,6 @@
 """The bare-Flask floor for the benchmark, on the same servers `mockserver serve` uses.
 
-`python -m benchmarks.serve --bodies FILE --server uwsgi` prints its URL, then serves.
+`python -m benchmarks.serve --bodies FILE --server uvicorn` prints its URL, then serves.
 The floor is the fastest our stack can answer: a bare Flask view returning a precomputed body of the
 same bytes as the mock's response, so the ratio shows what the mock's own work costs.
 """
@@ -45,8 +45,8 @@ def main() -> None:
         app = floor_app(json.load(file))
     sock = serving.bind(HOST, 0)
     announce = f"serving http://{HOST}:{sock.getsockname()[1]}"
-    if args.server == "uwsgi":
-        serving.run_uwsgi(lambda: app, sock, SERVER_THREADS, announce)
+    if args.server == "uvicorn":
+        serving.run_uvicorn(app, sock, announce)
     else:
         serving.run_waitress(app, sock, SERVER_THREADS, announce)
 

@@ -60,7 +60,7 @@ class Server:
                 self.process.wait()
 
     def pids(self) -> list[int]:
-        """The process and its live children (uWSGI's worker), from /proc."""
+        """The process and its live children, from /proc."""
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         return [pid, *map(int, children)]

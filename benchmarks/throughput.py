@@ -1,5 +1,5 @@
-"""1. HTTP throughput: our mock (`mockserver serve`, on waitress) vs the bare-Flask floor on the same server
-vs Prism; and both on uWSGI (`--server uwsgi`, experimental)."""
+"""1. HTTP throughput: our mock (`mockserver serve`, on uvicorn, its default) vs the bare-Flask floor on the
+same server vs Prism; and both on waitress (`--server waitress`, threaded)."""
 from __future__ import annotations
 
 import json
@@ -21,11 +21,11 @@ PEER_DIR = ROOT / "benchmarks" / ".peer"
 PRISM = PEER_DIR / "node_modules" / ".bin" / "prism"
 PRISM_PACKAGE = "@stoplight/prism-cli@5.14"
 START_TIMEOUT_SECONDS = 60
-MOCK = "mock/waitress"  # what `mockserver serve` runs by default: the targets judge it
-FLOOR = "floor/waitress"
+MOCK = "mock/uvicorn"  # what `mockserver serve` runs by default: the targets judge it
+FLOOR = "floor/uvicorn"
 PEER = "prism"
-MOCK_UWSGI = "mock/uwsgi"  # `mockserver serve --server uwsgi`, experimental
-FLOOR_UWSGI = "floor/uwsgi"
+MOCK_WAITRESS = "mock/waitress"  # `mockserver serve --server waitress`, the fallback
+FLOOR_WAITRESS = "floor/waitress"
 
 Rates = dict[tuple[str, str], load.Result]
 
@@ -66,14 +66,14 @@ def _starters(bodies_file: Path) -> dict[str, Callable[[], Server]]:
 
     serve = ("-m", "mockserver", "serve", "--port", "0", "--activities", str(ACTIVITIES))
     floor = ("-m", "benchmarks.serve", "--bodies", str(bodies_file), "--server")
-    starters = {MOCK: python(MOCK, *serve), FLOOR: python(FLOOR, *floor, "waitress")}
+    starters = {MOCK: python(MOCK, *serve, "--server", "uvicorn"), FLOOR: python(FLOOR, *floor, "uvicorn")}
     reason = prism_ready()
     if reason is None:
         starters[PEER] = prism
     else:
         print(f"  {reason}", flush=True)
-    starters[MOCK_UWSGI] = python(MOCK_UWSGI, *serve, "--server", "uwsgi")
-    starters[FLOOR_UWSGI] = python(FLOOR_UWSGI, *floor, "uwsgi")
+    starters[MOCK_WAITRESS] = python(MOCK_WAITRESS, *serve, "--server", "waitress")
+    starters[FLOOR_WAITRESS] = python(FLOOR_WAITRESS, *floor, "waitress")
     return starters
 
 
@@ -125,9 +125,9 @@ def _print(rates: Rates) -> None:
                              if s == scenario.name and r.failures) or "0"
         rows.append([scenario.name, *(fmt(rate(s), 0) for s in servers),
                      fmt(ratio(rate(MOCK), rate(FLOOR))), fmt(ratio(rate(MOCK), rate(PEER))),
-                     fmt(ratio(rate(MOCK_UWSGI), rate(FLOOR_UWSGI))), fmt(ratio(rate(MOCK_UWSGI), rate(PEER))),
+                     fmt(ratio(rate(MOCK_WAITRESS), rate(FLOOR_WAITRESS))), fmt(ratio(rate(MOCK_WAITRESS), rate(PEER))),
                      failures])
-    table(["requests/s", *servers, "mock/floor", "mock/prism", "uwsgi mock/floor", "uwsgi mock/prism",
+    table(["requests/s", *servers, "mock/floor", "mock/prism", "waitress mock/floor", "waitress mock/prism",
            "non-2xx"], rows)
     rows = [[scenario.name, *(fmt(rates[(s, scenario.name)].cpu_us_per_request, 0) for s in servers)]
             for scenario in load.SCENARIOS]

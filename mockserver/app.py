@@ -1,6 +1,7 @@
 """The application factory."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,16 @@ class MockState:
 
 
 class MockFlask(Flask):
-    """Flask, minus a per-call check: every hook and view of the mock is a plain function."""
+    """Flask, minus a per-call check, plus the delay of injected faults (POST /_mock/faults)."""
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        body = super().wsgi_app(environ, start_response)
+        delay = environ.get(pipeline.ANSWER_DELAY)
+        if delay and not environ.get(pipeline.SERVER_HOLDS_ANSWERS):
+            # On a threaded server (waitress, the test client) this thread waits and the others serve;
+            # nothing is sent yet, as a server sends the headers with the first body bytes (PEP 3333).
+            time.sleep(delay)
+        return body
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         # Flask inspects each hook and view on every request to find coroutines; the mock has none,

@@ -1,11 +1,10 @@
-"""`mockserver serve`: the mock on a threaded production WSGI server (see serving.py)."""
+"""`mockserver serve`: the mock on a production server, uvicorn or waitress (see serving.py)."""
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from functools import partial
 
 from flask import Flask
 
@@ -31,9 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--user-token", default=USER_TOKEN, help="token of user 2, a regular user")
     serve.add_argument("--strict-links", action="store_true",
                        help="reject deal/person/org/project/lead ids that do not exist in the company")
-    serve.add_argument("--threads", type=int, default=SERVER_THREADS, help="worker threads")
+    serve.add_argument("--threads", type=int, default=SERVER_THREADS,
+                       help="waitress's worker threads (uvicorn serves from one thread and an event loop)")
     serve.add_argument("--server", choices=serving.SERVERS, default=serving.DEFAULT_SERVER,
-                       help="the WSGI server: waitress (default) or uwsgi (experimental, faster; README)")
+                       help="uvicorn (default: one thread, an event loop, fastest) or waitress (threads); "
+                            "README, \"Performance\"")
     serve.add_argument("--state-file", metavar="PATH",
                        help="load the state from PATH at start if it exists; save every acknowledged write to it")
     serve.add_argument("--control-token", metavar="TOKEN",
@@ -56,9 +57,7 @@ def build_app(args: argparse.Namespace) -> Flask:
 
 def serve(args: argparse.Namespace) -> int:
     try:
-        # uWSGI builds the app in its worker (only the worker holds the state); a state file is read here
-        # first all the same, so that a bad one stops the start with a message naming it.
-        app = build_app(args) if args.server == "waitress" or args.state_file else None
+        app = build_app(args)
     except StateFileError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
@@ -67,11 +66,10 @@ def serve(args: argparse.Namespace) -> int:
     shown = f"[{host}]" if ":" in str(host) else host
     announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
                 f"admin token: {args.admin_token} user token: {args.user_token}")
-    if app is not None and args.server == "waitress":
+    if args.server == "waitress":
         serving.run_waitress(app, sock, args.threads, announce)
     else:
-        del app
-        serving.run_uwsgi(partial(build_app, args), sock, args.threads, announce)
+        serving.run_uvicorn(app, sock, announce)
     return 0
 
 

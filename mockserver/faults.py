@@ -1,11 +1,14 @@
-"""Injected faults: the next matching requests get an error status and/or a delay."""
+"""Injected faults: the next matching requests get an error status and/or a delay.
+
+The delay is of the answer: the request takes effect when it arrives, and the server holds the answer
+back for `latency_ms` (`MockFlask.wsgi_app`), without holding up other requests meanwhile.
+"""
 from __future__ import annotations
 
 import fnmatch
 import itertools
 import random
 import threading
-import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -36,6 +39,17 @@ class Fault:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def delay(self) -> float:
+        """Seconds the answer is held back."""
+        return self.latency_ms / 1000
+
+    def raise_status(self) -> None:
+        """Fail the request with the fault's status, if it has one."""
+        if self.status is not None:
+            message = FAULT_MESSAGES.get(self.status, f"Injected fault: status {self.status}")
+            raise InjectedFault(message, status=self.status, error_info="Injected by the mock (POST /_mock/faults)")
 
 
 class Faults:
@@ -79,15 +93,3 @@ class Faults:
                         del self._faults[fault.id]
                 return fault
         return None
-
-    def apply(self, method: str, path: str) -> None:
-        """Delay and/or fail the request as a matching fault says."""
-        fault = self.take(method, path)
-        if fault is None:
-            return
-        if fault.latency_ms:
-            time.sleep(fault.latency_ms / 1000)
-        if fault.status is not None:
-            message = FAULT_MESSAGES.get(fault.status, f"Injected fault: status {fault.status}")
-            raise InjectedFault(message, status=fault.status,
-                                error_info="Injected by the mock (POST /_mock/faults)")

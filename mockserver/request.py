@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 # The journal keeps this much of a body it could not parse.
 JOURNAL_BODY_CHARS = 2000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The WSGI environ key of the seconds an injected fault holds the answer back, and the key a server
+# sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).
+ANSWER_DELAY = "mockserver.answer_delay"
+SERVER_HOLDS_ANSWERS = "mockserver.server_holds_answers"
 _INPUT = ActivityInputSchema()
 # Partial only at the top level: `partial=True` would reach into nested attendees and participants
 # and skip their defaults, so an update would store an attendee without `name` or a participant
@@ -113,7 +117,10 @@ def before_request() -> None:
     now = st.clock.time()
     company.purge(now)
     call.rate_headers = st.rate_limit.spend(company.id, token or "", TOKEN_COST[operation.operation_id], now, oauth)
-    st.faults.apply(req.method, req.path)
+    fault = st.faults.take(req.method, req.path)
+    if fault is not None:
+        req.environ[ANSWER_DELAY] = fault.delay  # MockFlask.wsgi_app holds the answer back
+        fault.raise_status()
     _validate()
     if call.violations:
         raise BadRequest("; ".join(call.violations))

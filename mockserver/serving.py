@@ -1,32 +1,25 @@
 """The production servers `mockserver serve` runs the app on.
 
-uWSGI (through the `pyuwsgi` wheel) is the default: its HTTP layer is C, so a request costs far less than
-on a pure-Python server (README, "Performance"). It runs a master process and ONE worker process with
-threads; the worker builds the app after the fork and alone holds the state, and `--no-orphans` ends
-the worker if the master is killed, even by `kill -9`. waitress (pure Python, one
-process) is the fallback where uWSGI is not available, and can be chosen with `--server waitress`.
+uvicorn is the default: one process, one thread, an event loop with a C HTTP parser (httptools) and
+uvloop where installed. The app is called inline on the loop (asgi.py), so idle keep-alive clients and
+slow uploads hold nothing up, a fault's delay holds up only its own answer, and no lock is handed
+between threads for each request. waitress (pure Python, a pool of threads) can be chosen with
+`--server waitress`; the pytest plugin runs it in a thread (fixtures/server.py).
 """
 from __future__ import annotations
 
-import logging
-import os
+import gc
 import signal
 import socket
-import sys
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 
-SERVERS = ("waitress", "uwsgi")
-DEFAULT_SERVER = "waitress"
+SERVERS = ("uvicorn", "waitress")
+DEFAULT_SERVER = "uvicorn"
 LISTEN_BACKLOG = 1024
-
-# How uWSGI's worker makes its app, and what it says once it has: set by run_uwsgi() before the worker
-# imports `mockserver.uwsgi_app`.
-app_factory: Callable[[], Flask] | None = None
-announcement: str = ""
-announcement_fd: int = 1
+# Seconds a stop waits for requests in hand (a fault's delay among them) before closing connections.
+STOP_GRACE_SECONDS = 3
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -39,45 +32,34 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_uwsgi(factory: Callable[[], Flask], sock: socket.socket, threads: int, announce: str) -> None:
-    """Serve the app `factory` makes in the worker, until SIGINT or SIGTERM.
-
-    `announce` is printed by the worker once its app is built: by then the master handles SIGINT and
-    SIGTERM, so a client that stops the server as soon as it reads the line stops it cleanly.
-    """
-    import pyuwsgi
-
-    global app_factory, announcement, announcement_fd
-    # uWSGI points the worker's stdout at its log; the line goes to the stdout we were started with.
-    app_factory, announcement, announcement_fd = factory, announce, os.dup(1)
-    sock.set_inheritable(True)
-    _quiet_native_stderr()
-    pyuwsgi.run([
-        "--http11-socket", f"fd://{sock.fileno()}",  # HTTP/1.1 with keep-alive
-        "--module", "mockserver.uwsgi_app:application",
-        "--master", "--processes", "1", "--threads", str(threads),
-        "--no-orphans",          # the worker ends with the master, even after kill -9
-        "--die-on-term",         # SIGTERM stops (uWSGI would otherwise reload)
-        "--worker-reload-mercy", "3", "--reload-mercy", "3",  # a stop never waits on a worker longer
-        "--lazy-apps",           # the app (and the state) is built in the worker only
-        "--single-interpreter", "--need-app", "--enable-threads",
-        "--disable-logging",     # no per-request log lines
-        "--log-master", "--logger", f"file:{os.devnull}",  # nor uWSGI's own banner
-        "--buffer-size", "65535",  # long query strings (100 ids, cursors) fit in one request
-        "--post-buffering", "65536",  # read every body whole, even one the app ignores: keep-alive stays in step
-    ])
+def freeze_heap() -> None:
+    """Leave what start-up built (the seeded store: up to millions of objects that live as long as the
+    server) out of the cyclic garbage collector's walks, which otherwise cost ~20 us a request."""
+    gc.collect()
+    gc.freeze()
 
 
-def _quiet_native_stderr() -> None:
-    """Send uWSGI's own start-up banner (written to file descriptor 2) nowhere, while Python's
-    stderr, and so the mock's logging and tracebacks, keeps writing where stderr went before."""
-    python_stderr = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    sys.stderr = os.fdopen(python_stderr, "w", buffering=1)
-    logging.basicConfig(stream=sys.stderr, force=True, level=logging.getLogger().level,
-                        format="%(levelname)s %(name)s: %(message)s")
+def run_uvicorn(app: Flask, sock: socket.socket, announce: str) -> None:
+    """Serve until SIGINT or SIGTERM; `announce` is printed once the socket listens."""
+    import uvicorn
+
+    from .asgi import InlineWSGI
+
+    config = uvicorn.Config(InlineWSGI(app, max_body=app.config.get("MAX_CONTENT_LENGTH")),
+                            log_config=None, log_level="warning", access_log=False, lifespan="off",
+                            server_header=False, timeout_graceful_shutdown=STOP_GRACE_SECONDS)
+    # uvicorn answers SIGINT and SIGTERM by stopping, then raises the signal again for the handler it
+    # found: this one, which ends the process normally (exit status 0), also when the shell started us
+    # with SIGINT ignored, and also for a signal that comes before uvicorn has taken over.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _exit)
+    freeze_heap()
+    print(announce, flush=True)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def run_waitress(app: Flask, sock: socket.socket, threads: int, announce: str) -> None:
@@ -88,6 +70,7 @@ def run_waitress(app: Flask, sock: socket.socket, threads: int, announce: str) -
                                 clear_untrusted_proxy_headers=True)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)  # also when the shell started us with SIGINT ignored
+    freeze_heap()
     print(announce, flush=True)
     try:
         server.run()

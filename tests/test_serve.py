@@ -4,8 +4,11 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -94,7 +97,7 @@ def test_cli_without_command_serves() -> None:
         process.wait(START_TIMEOUT)
 
 
-@pytest.mark.parametrize("server", ["uwsgi", "waitress"])
+@pytest.mark.parametrize("server", ["uvicorn", "waitress"])
 def test_served_mock_keeps_keep_alive_in_step_after_an_ignored_body(server: str) -> None:
     # A body the operation does not take (here on a GET) must not be read as the next request.
     process, url, _ = start_server(command=("serve", "--server", server))
@@ -105,6 +108,70 @@ def test_served_mock_keeps_keep_alive_in_step_after_an_ignored_body(server: str)
         second = session.get(f"{url}/api/v2/activities/2", timeout=10)
         assert (first.status_code, second.status_code) == (200, 200)
         assert second.json()["data"]["id"] == 2
+    finally:
+        process.kill()
+        process.wait(START_TIMEOUT)
+
+
+@pytest.mark.parametrize("server", ["uvicorn", "waitress"])
+def test_more_open_connections_than_threads_are_all_answered(server: str) -> None:
+    # Clients that keep their connections open (pools, sessions) must not hold the server's threads:
+    # with 2 threads, a third client holding its connection is answered as promptly as the first two.
+    process, url, _ = start_server(command=("serve", "--server", server, "--threads", "2"))
+    host, port = url.removeprefix("http://").split(":")
+    request = (f"GET /api/v2/activities/1 HTTP/1.1\r\nHost: {host}\r\nx-api-token: admin-token\r\n\r\n").encode()
+    clients = []
+    try:
+        for _ in range(3):  # each client sends, reads its answer, and leaves its connection open
+            clients.append(socket.create_connection((host, int(port)), timeout=3))
+            clients[-1].sendall(request)
+            assert _read_response(clients[-1]).startswith(b"HTTP/1.1 200")
+    finally:
+        for client in clients:
+            client.close()
+        process.kill()
+        process.wait(START_TIMEOUT)
+
+
+def _read_response(client: socket.socket) -> bytes:
+    """One whole response (head and Content-Length body) from a connection, which stays open."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += client.recv(65536) or _closed()
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        body += client.recv(65536) or _closed()
+    return data
+
+
+def _closed() -> bytes:
+    raise AssertionError("the server closed the connection before the whole response")
+
+
+@pytest.mark.parametrize("server", ["uvicorn", "waitress"])
+def test_a_delayed_answer_holds_up_no_other_request(server: str) -> None:
+    process, url, _ = start_server(command=("serve", "--server", server))
+    headers = {"x-api-token": "admin-token"}
+    delay_ms = 3000
+    try:
+        requests.post(f"{url}/_mock/faults", json={"path": "/api/v2/activities/1", "latency_ms": delay_ms,
+                                                   "times": 1}, timeout=10).raise_for_status()
+        slow: dict[str, object] = {}
+
+        def call_slow() -> None:
+            response = requests.get(f"{url}/api/v2/activities/1", headers=headers, timeout=30)
+            # elapsed: until the status line and headers came, which are held back too
+            slow.update(status=response.status_code, seconds=response.elapsed.total_seconds())
+
+        caller = threading.Thread(target=call_slow)
+        caller.start()
+        while requests.get(f"{url}/_mock/faults", timeout=10).json()["faults"]:
+            time.sleep(0.01)  # the fault is used up once the slow request has arrived
+        other = requests.get(f"{url}/api/v2/activities/2", headers=headers, timeout=10)
+        assert other.status_code == 200 and caller.is_alive()  # answered while the first is held back
+        caller.join(30)
+        assert slow["status"] == 200 and slow["seconds"] >= delay_ms / 1000  # type: ignore[operator]
     finally:
         process.kill()
         process.wait(START_TIMEOUT)

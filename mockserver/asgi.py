@@ -1,0 +1,132 @@
+"""The mock's WSGI app served by an ASGI server (uvicorn), called inline on the event loop.
+
+Adapters such as a2wsgi run a WSGI app on a thread pool, because a WSGI app may block. The mock's app
+never does: its work is in memory, and the one wait it has, the delay of an injected fault, is told
+to the server in the environ (`ANSWER_DELAY`) rather than slept. So each request is called straight
+from the loop: the whole body is read first (without blocking the loop), the app answers at once,
+and a delayed answer waits on the loop while other requests go on. No lock is handed between threads
+for each request, which on a small machine costs more than the mock's own work (README, "Performance").
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from .request import ANSWER_DELAY, SERVER_HOLDS_ANSWERS
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
+
+# Header names the WSGI environ holds without the HTTP_ prefix (PEP 3333).
+_UNPREFIXED = {b"content-type": "CONTENT_TYPE", b"content-length": "CONTENT_LENGTH"}
+
+
+class InlineWSGI:
+    """An ASGI app that calls the WSGI app `app` on the event loop for each HTTP request.
+
+    `max_body` bytes of a request body are read at most; the app sees a body over its limit as
+    longer than the limit and refuses it (413) without the rest being kept in memory.
+    """
+
+    def __init__(self, app: WSGIApp, max_body: int | None = None) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return  # websockets are not served
+        body = await self._read_body(receive)
+        if body is None:
+            return  # the client went away
+        environ = _environ(scope, body)
+        head: list[tuple[str, list[tuple[str, str]]]] = []
+        written: list[bytes] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            head.append((status, headers))
+            return written.append
+
+        result = self.app(environ, start_response)
+        try:
+            written.extend(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        delay = environ.get(ANSWER_DELAY)
+        if delay:
+            await asyncio.sleep(delay)
+        status, headers = head[-1]
+        await send({"type": "http.response.start", "status": int(status.split(" ", 1)[0]),
+                    "headers": [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                                for name, value in headers]})
+        await send({"type": "http.response.body", "body": b"".join(written)})
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            more = message.get("more_body", False)
+            if self.max_body is not None and size > self.max_body:
+                break  # enough to know it is too large
+        return b"".join(chunks)
+
+
+def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
+    """The WSGI environ of an ASGI HTTP scope (PEP 3333: strings hold the raw bytes as latin-1)."""
+    server = scope.get("server") or ("127.0.0.1", 0)
+    client = scope.get("client") or ("", 0)
+    raw_path = scope.get("raw_path")
+    path = unquote_to_bytes(raw_path) if raw_path is not None else scope["path"].encode("utf-8")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": scope.get("root_path", ""),
+        "PATH_INFO": path.decode("latin-1"),
+        "QUERY_STRING": scope["query_string"].decode("latin-1"),
+        "SERVER_NAME": server[0],
+        "SERVER_PORT": str(server[1]),
+        "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",
+        "REMOTE_ADDR": client[0],
+        "REMOTE_PORT": str(client[1]),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,  # a chunked body is whole too
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        SERVER_HOLDS_ANSWERS: True,
+    }
+    for name, value in scope["headers"]:
+        key = _UNPREFIXED.get(name) or "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
+        text = value.decode("latin-1")
+        environ[key] = f"{environ[key]},{text}" if key in environ else text
+    return environ
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
