@@ -26,6 +26,8 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
 
 # Header names the WSGI environ holds without the HTTP_ prefix (PEP 3333).
 _UNPREFIXED = {b"content-type": "CONTENT_TYPE", b"content-length": "CONTENT_LENGTH"}
+# The app gets the body whole, with its length: no longer chunked.
+_DROPPED = frozenset({b"transfer-encoding"})
 
 
 class InlineWSGI:
@@ -108,7 +110,6 @@ def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scope.get("scheme", "http"),
         "wsgi.input": io.BytesIO(body),
-        "wsgi.input_terminated": True,  # a chunked body is whole too
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": False,
         "wsgi.multiprocess": False,
@@ -116,9 +117,15 @@ def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
         SERVER_HOLDS_ANSWERS: True,
     }
     for name, value in scope["headers"]:
+        if name in _DROPPED:
+            continue
         key = _UNPREFIXED.get(name) or "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
         text = value.decode("latin-1")
         environ[key] = f"{environ[key]},{text}" if key in environ else text
+    if body and "CONTENT_LENGTH" not in environ:
+        # A chunked body is whole by now, so its length is known and the app's size limit sees it (a
+        # body cut short just past the limit still says it is over).
+        environ["CONTENT_LENGTH"] = str(len(body))
     return environ
 
 

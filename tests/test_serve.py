@@ -175,3 +175,42 @@ def test_a_delayed_answer_holds_up_no_other_request(server: str) -> None:
     finally:
         process.kill()
         process.wait(START_TIMEOUT)
+
+
+@pytest.mark.parametrize("server", ["uvicorn", "waitress"])
+def test_idle_connections_and_a_slow_upload_hold_up_no_other_request(server: str) -> None:
+    process, url, _ = start_server(command=("serve", "--server", server, "--threads", "2"))
+    host, port = url.removeprefix("http://").split(":")
+    body = b'{"subject": "Sent slowly"}'
+    head = (f"POST /api/v2/activities HTTP/1.1\r\nHost: {host}\r\nx-api-token: admin-token\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    idle = []
+    try:
+        idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(20)]  # never send
+        uploader = socket.create_connection((host, int(port)), timeout=10)
+        idle.append(uploader)
+        uploader.sendall(head + body[:10])  # ... and the rest later
+        other = requests.get(f"{url}/api/v2/activities/1", headers={"x-api-token": "admin-token"}, timeout=10)
+        assert other.status_code == 200
+        uploader.sendall(body[10:])
+        answer = _read_response(uploader)
+        assert answer.startswith(b"HTTP/1.1 200") and b"Sent slowly" in answer
+    finally:
+        for client in idle:
+            client.close()
+        process.kill()
+        process.wait(START_TIMEOUT)
+
+
+def test_a_chunked_body_over_the_limit_is_refused_413_over_http(served: tuple[subprocess.Popen[str], str, str]
+                                                                 ) -> None:
+    _, url, _ = served
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"note": "'
+        for _ in range(40):
+            yield b"x" * 65536  # 2.5 MB in all, over the 1 MB limit, sent without a Content-Length
+
+    response = requests.post(f"{url}/api/v2/activities", data=chunks(), timeout=30,
+                             headers={"x-api-token": "admin-token", "Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["success"] is False
