@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,17 @@ def start_server(command: tuple[str, ...] = ("serve",), preexec_fn: Callable[[],
     match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
     assert match, line
     return process, match.group(1), line
+
+
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """`mockserver serve` with these options; yields its base URL; ends it by its PID."""
+    process, url, _ = start_server(command=("serve", *options))
+    try:
+        yield url
+    finally:
+        process.kill()
+        process.wait(START_TIMEOUT)
 
 
 @pytest.fixture
@@ -100,37 +112,32 @@ def test_cli_without_command_serves() -> None:
 @pytest.mark.parametrize("server", ["uvicorn", "waitress"])
 def test_served_mock_keeps_keep_alive_in_step_after_an_ignored_body(server: str) -> None:
     # A body the operation does not take (here on a GET) must not be read as the next request.
-    process, url, _ = start_server(command=("serve", "--server", server))
-    try:
+    with serving("--server", server) as url:
         session = requests.Session()
         session.headers["x-api-token"] = "admin-token"
         first = session.get(f"{url}/api/v2/activities/1", data=b'{"stray": "body"}' * 100, timeout=10)
         second = session.get(f"{url}/api/v2/activities/2", timeout=10)
         assert (first.status_code, second.status_code) == (200, 200)
         assert second.json()["data"]["id"] == 2
-    finally:
-        process.kill()
-        process.wait(START_TIMEOUT)
 
 
 @pytest.mark.parametrize("server", ["uvicorn", "waitress"])
 def test_more_open_connections_than_threads_are_all_answered(server: str) -> None:
     # Clients that keep their connections open (pools, sessions) must not hold the server's threads:
     # with 2 threads, a third client holding its connection is answered as promptly as the first two.
-    process, url, _ = start_server(command=("serve", "--server", server, "--threads", "2"))
-    host, port = url.removeprefix("http://").split(":")
-    request = (f"GET /api/v2/activities/1 HTTP/1.1\r\nHost: {host}\r\nx-api-token: admin-token\r\n\r\n").encode()
-    clients = []
-    try:
+    with serving("--server", server, "--threads", "2") as url, ExitStack() as clients:
+        address = _address(url)
+        request = (f"GET /api/v2/activities/1 HTTP/1.1\r\nHost: {address[0]}\r\n"
+                   "x-api-token: admin-token\r\n\r\n").encode()
         for _ in range(3):  # each client sends, reads its answer, and leaves its connection open
-            clients.append(socket.create_connection((host, int(port)), timeout=3))
-            clients[-1].sendall(request)
-            assert _read_response(clients[-1]).startswith(b"HTTP/1.1 200")
-    finally:
-        for client in clients:
-            client.close()
-        process.kill()
-        process.wait(START_TIMEOUT)
+            client = clients.enter_context(socket.create_connection(address, timeout=3))
+            client.sendall(request)
+            assert _read_response(client).startswith(b"HTTP/1.1 200")
+
+
+def _address(url: str) -> tuple[str, int]:
+    host, port = url.removeprefix("http://").split(":")
+    return host, int(port)
 
 
 def _read_response(client: socket.socket) -> bytes:
@@ -142,7 +149,7 @@ def _read_response(client: socket.socket) -> bytes:
     length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
     while len(body) < length:
         body += client.recv(65536) or _closed()
-    return data
+    return head + b"\r\n\r\n" + body
 
 
 def _closed() -> bytes:
@@ -151,10 +158,9 @@ def _closed() -> bytes:
 
 @pytest.mark.parametrize("server", ["uvicorn", "waitress"])
 def test_a_delayed_answer_holds_up_no_other_request(server: str) -> None:
-    process, url, _ = start_server(command=("serve", "--server", server))
     headers = {"x-api-token": "admin-token"}
     delay_ms = 3000
-    try:
+    with serving("--server", server) as url:
         requests.post(f"{url}/_mock/faults", json={"path": "/api/v2/activities/1", "latency_ms": delay_ms,
                                                    "times": 1}, timeout=10).raise_for_status()
         slow: dict[str, object] = {}
@@ -172,34 +178,24 @@ def test_a_delayed_answer_holds_up_no_other_request(server: str) -> None:
         assert other.status_code == 200 and caller.is_alive()  # answered while the first is held back
         caller.join(30)
         assert slow["status"] == 200 and slow["seconds"] >= delay_ms / 1000  # type: ignore[operator]
-    finally:
-        process.kill()
-        process.wait(START_TIMEOUT)
 
 
 @pytest.mark.parametrize("server", ["uvicorn", "waitress"])
 def test_idle_connections_and_a_slow_upload_hold_up_no_other_request(server: str) -> None:
-    process, url, _ = start_server(command=("serve", "--server", server, "--threads", "2"))
-    host, port = url.removeprefix("http://").split(":")
     body = b'{"subject": "Sent slowly"}'
-    head = (f"POST /api/v2/activities HTTP/1.1\r\nHost: {host}\r\nx-api-token: admin-token\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
-    idle = []
-    try:
-        idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(20)]  # never send
-        uploader = socket.create_connection((host, int(port)), timeout=10)
-        idle.append(uploader)
-        uploader.sendall(head + body[:10])  # ... and the rest later
+    with serving("--server", server, "--threads", "2") as url, ExitStack() as clients:
+        address = _address(url)
+        for _ in range(20):  # connections that never send anything
+            clients.enter_context(socket.create_connection(address, timeout=10))
+        uploader = clients.enter_context(socket.create_connection(address, timeout=10))
+        uploader.sendall((f"POST /api/v2/activities HTTP/1.1\r\nHost: {address[0]}\r\n"
+                          f"x-api-token: admin-token\r\nContent-Type: application/json\r\n"
+                          f"Content-Length: {len(body)}\r\n\r\n").encode() + body[:10])  # the rest later
         other = requests.get(f"{url}/api/v2/activities/1", headers={"x-api-token": "admin-token"}, timeout=10)
         assert other.status_code == 200
         uploader.sendall(body[10:])
         answer = _read_response(uploader)
         assert answer.startswith(b"HTTP/1.1 200") and b"Sent slowly" in answer
-    finally:
-        for client in idle:
-            client.close()
-        process.kill()
-        process.wait(START_TIMEOUT)
 
 
 def test_a_chunked_body_over_the_limit_is_refused_413_over_http(served: tuple[subprocess.Popen[str], str, str]
