@@ -46,10 +46,43 @@ def component(name: str) -> dict[str, Any]:
 
 def from_component(name: str) -> st.SearchStrategy[Any]:
     """Any value the named component schema allows."""
-    with warnings.catch_warnings():
-        # Overriding the standard `email` format is deliberate (see _CUSTOM_FORMATS).
-        warnings.simplefilter("ignore", HypothesisWarning)
-        return from_schema(component(name), custom_formats=_CUSTOM_FORMATS)
+    return _from_schema(component(name))
+
+
+def _from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Any value `schema` allows. Closed objects and arrays are built here, once, from strategies for their
+    parts: hypothesis-jsonschema builds an object's strategy anew inside every draw, which made a page
+    of activities cost ~100 ms an example. What else a schema says is left to hypothesis-jsonschema."""
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    built: st.SearchStrategy[Any] | None = None
+    if "object" in kinds and schema.get("additionalProperties") is False and _only(schema, _OBJECT_KEYWORDS):
+        required = set(schema.get("required", []))
+        properties = {key: _from_schema(value) for key, value in schema.get("properties", {}).items()}
+        built = st.fixed_dictionaries({k: v for k, v in properties.items() if k in required},
+                                      optional={k: v for k, v in properties.items() if k not in required})
+        least = schema.get("minProperties", 0)
+        if least:
+            built = built.filter(lambda value: len(value) >= least)
+    elif "array" in kinds and isinstance(schema.get("items"), dict) and _only(schema, _ARRAY_KEYWORDS):
+        built = st.lists(_from_schema(schema["items"]), min_size=schema.get("minItems", 0),
+                         max_size=schema.get("maxItems"))
+    if built is None or set(kinds) - {"object", "array", "null"} or len(set(kinds) - {"null"}) > 1:
+        with warnings.catch_warnings():
+            # Overriding the standard `email` format is deliberate (see _CUSTOM_FORMATS).
+            warnings.simplefilter("ignore", HypothesisWarning)
+            return from_schema(schema, custom_formats=_CUSTOM_FORMATS)
+    return st.none() | built if "null" in kinds else built
+
+
+# The keywords of the objects and arrays _from_schema builds itself; any other keeps hypothesis-jsonschema.
+_ANNOTATIONS = {"type", "description", "examples", "title", "deprecated", "readOnly", "writeOnly"}
+_OBJECT_KEYWORDS = _ANNOTATIONS | {"properties", "required", "additionalProperties", "minProperties"}
+_ARRAY_KEYWORDS = _ANNOTATIONS | {"items", "minItems", "maxItems"}
+
+
+def _only(schema: dict[str, Any], keywords: set[str]) -> bool:
+    return set(schema) <= keywords
 
 
 def _is_nullable(schema: dict[str, Any]) -> bool:
