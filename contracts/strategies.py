@@ -54,9 +54,10 @@ def _from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     parts: hypothesis-jsonschema builds an object's strategy anew inside every draw, which made a page
     of activities cost ~100 ms an example. What else a schema says is left to hypothesis-jsonschema."""
     kinds = schema.get("type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    built: st.SearchStrategy[Any] | None = None
-    if "object" in kinds and schema.get("additionalProperties") is False and _only(schema, _OBJECT_KEYWORDS):
+    kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+    built: st.SearchStrategy[Any]
+    if kinds - {"null"} == {"object"} and schema.get("additionalProperties") is False \
+            and _only(schema, _OBJECT_KEYWORDS):
         required = set(schema.get("required", []))
         properties = {key: _from_schema(value) for key, value in schema.get("properties", {}).items()}
         built = st.fixed_dictionaries({k: v for k, v in properties.items() if k in required},
@@ -64,10 +65,10 @@ def _from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         least = schema.get("minProperties", 0)
         if least:
             built = built.filter(lambda value: len(value) >= least)
-    elif "array" in kinds and isinstance(schema.get("items"), dict) and _only(schema, _ARRAY_KEYWORDS):
+    elif kinds - {"null"} == {"array"} and isinstance(schema.get("items"), dict) and _only(schema, _ARRAY_KEYWORDS):
         built = st.lists(_from_schema(schema["items"]), min_size=schema.get("minItems", 0),
                          max_size=schema.get("maxItems"))
-    if built is None or set(kinds) - {"object", "array", "null"} or len(set(kinds) - {"null"}) > 1:
+    else:
         with warnings.catch_warnings():
             # Overriding the standard `email` format is deliberate (see _CUSTOM_FORMATS).
             warnings.simplefilter("ignore", HypothesisWarning)

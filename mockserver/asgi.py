@@ -42,11 +42,8 @@ class InlineWSGI:
         self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
         if scope["type"] != "http":
-            return  # websockets are not served
+            return  # websockets are not served, and serving.py turns lifespan events off
         body = await self._read_body(receive)
         if body is None:
             return  # the client went away
@@ -128,12 +125,3 @@ def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
         environ["CONTENT_LENGTH"] = str(len(body))
     return environ
 
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
