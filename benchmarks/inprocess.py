@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response
 
-from mockserver import ADMIN_TOKEN, Store, create_app
+from pipedrive_mock import ADMIN_TOKEN, Store, create_app
 
 from .report import fmt, heading, ratio, table
 

@@ -30,8 +30,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.server import LiveServer  # noqa: E402
-from fixtures.session import MockSession  # noqa: E402
+from pipedrive_mock.fixtures.server import LiveServer  # noqa: E402
+from pipedrive_mock.fixtures.session import MockSession  # noqa: E402
 
 START_TARGET_MS = 300.0
 RESET_TARGET_MS = 2.0
@@ -46,7 +46,7 @@ STOP_ROUNDS = 5
 _START_MOCK = """
 import pytest, requests, time
 t = time.perf_counter()
-from fixtures.session import MockSession
+from pipedrive_mock.fixtures.session import MockSession
 session = MockSession(seed=1, activities=200)
 requests.get(session.url + "/api/v2/activities/1", headers={"x-api-token": "admin-token"}).raise_for_status()
 print((time.perf_counter() - t) * 1000)
@@ -56,7 +56,7 @@ _START_FLASK = """
 import pytest, requests, time
 t = time.perf_counter()
 from flask import Flask
-from fixtures.server import LiveServer
+from pipedrive_mock.fixtures.server import LiveServer
 app = Flask("bare")
 app.get("/")(lambda: "ok")
 server = LiveServer(app); server.start()

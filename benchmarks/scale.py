@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from flask.testing import FlaskClient
 
-from mockserver import ADMIN_TOKEN, Store, create_app
-from mockserver.company import Company
-from mockserver.pagination import encode_v2
+from pipedrive_mock import ADMIN_TOKEN, Store, create_app
+from pipedrive_mock.company import Company
+from pipedrive_mock.pagination import encode_v2
 
 from .report import fmt, heading, ratio, table
 

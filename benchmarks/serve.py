@@ -11,8 +11,8 @@ import json
 
 from flask import Flask, Response
 
-from mockserver import serving
-from mockserver.cli import SERVER_THREADS
+from pipedrive_mock import serving
+from pipedrive_mock.cli import SERVER_THREADS
 
 from .servers import HOST
 

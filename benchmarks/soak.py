@@ -254,7 +254,7 @@ def mock_server(activities: int = 200, threads: int = 8) -> Iterator[str]:
     """A mock in a subprocess on 127.0.0.1 and a free port; yields its base URL; ends it by its PID."""
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0",
+        [sys.executable, "-m", "pipedrive_mock", "serve", "--host", "127.0.0.1", "--port", "0",
          "--activities", str(activities), "--threads", str(threads)],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONPATH": str(root)})

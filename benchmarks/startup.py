@@ -5,7 +5,7 @@ import json
 import time
 import urllib.request
 
-from mockserver import Store
+from pipedrive_mock import Store
 
 from .report import fmt, heading, table
 from .servers import TOKEN, Server, start_python, wait_ready
@@ -44,7 +44,7 @@ def run() -> dict[str, float]:
     figures: dict[str, float] = {}
     for size in SIZES:
         figures[f"seed {size}"] = _seed_seconds(size)
-        args = ["-m", "mockserver", "serve", "--port", "0", "--activities", str(size)]
+        args = ["-m", "pipedrive_mock", "serve", "--port", "0", "--activities", str(size)]
         with start_python(f"mock {size}", args, START_TIMEOUT_SECONDS) as server:
             figures[f"ready {size}"] = wait_ready(server, READY_PATH, START_TIMEOUT_SECONDS)
             figures[f"rss {size}"] = server.rss_mb()

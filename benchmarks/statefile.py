@@ -29,7 +29,7 @@ TIMEOUT_SECONDS = 60
 
 
 def start(extra: list[str], activities: int) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "pipedrive_mock", "serve", "--port", "0",
                                 "--activities", str(activities), *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from mockserver import ADMIN_TOKEN, create_app
+from pipedrive_mock import ADMIN_TOKEN, create_app
 
 from . import load
 from .report import fmt, heading, ratio, table
@@ -64,7 +64,7 @@ def _starters(bodies_file: Path) -> dict[str, Callable[[], Server]]:
         return start_command(PEER, [str(PRISM), "mock", str(ROOT / "openapi.yaml"), "-h", "127.0.0.1",
                                     "-p", str(port), "-v", "silent", "--errors", "false"], port)
 
-    serve = ("-m", "mockserver", "serve", "--port", "0", "--activities", str(ACTIVITIES))
+    serve = ("-m", "pipedrive_mock", "serve", "--port", "0", "--activities", str(ACTIVITIES))
     floor = ("-m", "benchmarks.serve", "--bodies", str(bodies_file), "--server")
     starters = {MOCK: python(MOCK, *serve, "--server", "uvicorn"), FLOOR: python(FLOOR, *floor, "uvicorn")}
     reason = prism_ready()

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import jsonschema_rs
 import requests
 
-from mockserver.contract import dereference, load_spec
+from pipedrive_mock.contract import dereference, load_spec
 
 TOKEN_HEADER = "x-api-token"
 SECRET_HEADERS = frozenset({TOKEN_HEADER, "authorization", "cookie", "set-cookie"})

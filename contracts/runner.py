@@ -15,7 +15,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
-from mockserver.contract import spec_path
+from pipedrive_mock.contract import spec_path
 
 from . import allowances
 from .guard import WriteGuard

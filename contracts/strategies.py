@@ -6,7 +6,7 @@ page's null `next_cursor`, null in every nullable field, unicode and long string
 produce is valid under the spec; a client that parses what the contract allows must cope with them.
 
     from hypothesis import given
-    from contracts import strategies
+    from pipedrive_mock.contracts import strategies
 
     @given(strategies.list_responses())
     def test_my_client_parses_any_page(body):
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisWarning
 from hypothesis_jsonschema import from_schema
 
-from mockserver.contract import dereference, load_spec
+from pipedrive_mock.contract import dereference, load_spec
 
 # Strings far longer than the seeded data, and text from every Unicode plane a client may choke on.
 LONG_STRING_SIZE = 5000

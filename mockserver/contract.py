@@ -35,7 +35,7 @@ CONTROL_SPEC_FILE = "control-openapi.yaml"
 def spec_path(name: str = SPEC_FILE) -> Path:
     """A spec shipped with the package: the contract (the project's top-level openapi.yaml) by default,
     or the control API's own (`CONTROL_SPEC_FILE`)."""
-    return Path(str(resources.files("mockserver") / name))
+    return Path(str(resources.files(__package__ or "pipedrive_mock") / name))
 
 
 @cache

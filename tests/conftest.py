@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockserver import ADMIN_TOKEN, USER_TOKEN, Clock, Store, create_app
+from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, Clock, Store, create_app
 
 FROZEN_NOW = "2025-06-02T12:00:00Z"
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from mockserver.company import Company
-from mockserver.store import Store
+from pipedrive_mock.company import Company
+from pipedrive_mock.store import Store
 
 
 def _record(value: Any) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.constants import PURGE_AFTER_SECONDS
-from mockserver.contract import dereference, load_spec
+from pipedrive_mock.constants import PURGE_AFTER_SECONDS
+from pipedrive_mock.contract import dereference, load_spec
 
 V2_KEYS = set(dereference(load_spec()["components"]["schemas"]["ActivityV2"], load_spec())["properties"])
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import orjson
 
-from mockserver import ADMIN_TOKEN, create_app
-from mockserver.asgi import InlineWSGI
-from mockserver.constants import MAX_BODY_BYTES
+from pipedrive_mock import ADMIN_TOKEN, create_app
+from pipedrive_mock.asgi import InlineWSGI
+from pipedrive_mock.constants import MAX_BODY_BYTES
 
 
 def _scope(method: str = "GET", path: str = "/", raw_path: bytes | None = None, query: bytes = b"",

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from mockserver import ADMIN_TOKEN, USER_TOKEN, create_app
+from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, create_app
 from store_fingerprint import company_fingerprint, fingerprint
 
 COMPANY_1_ACTIVITIES = 30

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract import load_spec
+from pipedrive_mock.contract import load_spec
 
 from .conftest import walk_pages
 

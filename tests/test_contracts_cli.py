@@ -13,9 +13,9 @@ import pytest
 import requests
 from flask import Flask, jsonify
 
-from contracts.cli import main
-from contracts.loopback import serve
-from mockserver import ADMIN_TOKEN
+from pipedrive_mock.contracts.cli import main
+from pipedrive_mock.contracts.loopback import serve
+from pipedrive_mock import ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -26,7 +26,7 @@ RUN_TIMEOUT = 300
 
 @pytest.fixture(scope="module")
 def served_mock() -> Iterator[str]:
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--activities", "20"],
+    process = subprocess.Popen([sys.executable, "-m", "pipedrive_mock", "serve", "--port", "0", "--activities", "20"],
                                stdout=subprocess.PIPE, text=True, env=ENV)
     try:
         line = process.stdout.readline() if process.stdout else ""
@@ -39,7 +39,7 @@ def served_mock() -> Iterator[str]:
 
 
 def _contracts(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "contracts", *args], capture_output=True, text=True, env=ENV,
+    return subprocess.run([sys.executable, "-m", "pipedrive_mock.contracts", *args], capture_output=True, text=True, env=ENV,
                           timeout=RUN_TIMEOUT)
 
 

@@ -5,12 +5,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from contracts.loopback import serve
-from contracts.report import Report
-from contracts.runner import CHECKS, Target, build_config, run
-from contracts.profiles import DEFAULT_SEED, current_profile
-from mockserver import ADMIN_TOKEN, create_app
-from mockserver.contract import Contract
+from pipedrive_mock.contracts.loopback import serve
+from pipedrive_mock.contracts.report import Report
+from pipedrive_mock.contracts.runner import CHECKS, Target, build_config, run
+from pipedrive_mock.contracts.profiles import DEFAULT_SEED, current_profile
+from pipedrive_mock import ADMIN_TOKEN, create_app
+from pipedrive_mock.contract import Contract
 
 OPERATIONS = sorted(f"{op.method} {op.path}" for op in Contract().operations.values())
 ADD = "POST /api/v2/activities"

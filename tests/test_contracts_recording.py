@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from contracts.cli import main
-from contracts.loopback import serve
-from contracts.recording import Recording, check, strip_secrets
-from mockserver import ADMIN_TOKEN, create_app
+from pipedrive_mock.contracts.cli import main
+from pipedrive_mock.contracts.loopback import serve
+from pipedrive_mock.contracts.recording import Recording, check, strip_secrets
+from pipedrive_mock import ADMIN_TOKEN, create_app
 
 
 @pytest.fixture(scope="module")

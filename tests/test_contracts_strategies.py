@@ -9,8 +9,8 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis.errors import NoSuchExample
 
-from contracts import strategies
-from contracts.profiles import current_profile
+from pipedrive_mock.contracts import strategies
+from pipedrive_mock.contracts.profiles import current_profile
 
 PROFILE = settings.get_profile(f"contracts-{current_profile().name}")
 # Shrinking pages of large nested activities takes minutes; these tests only need the first hit.

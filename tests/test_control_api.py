@@ -7,8 +7,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockserver import ADMIN_TOKEN, USER_TOKEN, create_app
-from mockserver.cli import build_parser
+from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, create_app
+from pipedrive_mock.cli import build_parser
 
 START = "2030-01-01T00:00:00Z"
 DAY = 86_400

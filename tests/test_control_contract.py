@@ -7,8 +7,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
                                                response_schema_conformance, status_code_conformance)
 from schemathesis.checks import not_a_server_error
 
-from mockserver import create_app
-from mockserver.contract import CONTROL_SPEC_FILE, spec_path
+from pipedrive_mock import create_app
+from pipedrive_mock.contract import CONTROL_SPEC_FILE, spec_path
 
 EXAMPLES = 25
 SEED = 20240601

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.constants import MAX_BODY_BYTES
+from pipedrive_mock.constants import MAX_BODY_BYTES
 
 
 def test_unknown_path_returns_404_json(api: Any) -> None:
@@ -35,7 +35,7 @@ def test_body_over_limit_returns_413_json(api: Any, store: Any) -> None:
 
 
 def test_unexpected_error_returns_500_json_without_trace(api: Any, monkeypatch: Any) -> None:
-    from mockserver import company
+    from pipedrive_mock import company
 
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internals")

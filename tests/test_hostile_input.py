@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockserver import ADMIN_TOKEN, create_app
-from mockserver.constants import MAX_BODY_BYTES
+from pipedrive_mock import ADMIN_TOKEN, create_app
+from pipedrive_mock.constants import MAX_BODY_BYTES
 from store_fingerprint import fingerprint
 
 JSON = "application/json"

@@ -8,12 +8,11 @@ import pytest
 
 # Imported here so pytester's in-process runs find them loaded and do not import them afresh each
 # time (libyaml's C loader does not survive being imported twice in one process).
-import fixtures.handle
-import fixtures.session
-import mockserver
+import pipedrive_mock.fixtures.handle
+import pipedrive_mock.fixtures.session
 
 pytest_plugins = ["pytester"]
-REPO_ROOT = Path(mockserver.__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 HEADERS = 'HEADERS = {"x-api-token": "admin-token"}\n'
 
@@ -129,7 +128,7 @@ def test_client_sets_strict(pipedrive_mock):
 
 def test_plugin_error_inside_server_fails_the_test_that_caused_it(pytester: pytest.Pytester) -> None:
     result = run(pytester, """
-from mockserver import listing
+from pipedrive_mock import listing
 
 def test_client(pipedrive_mock, monkeypatch):
     def broken(*args):

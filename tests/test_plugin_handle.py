@@ -7,8 +7,8 @@ import pytest
 import requests
 from flask import Flask
 
-from fixtures import LiveServer, PipedriveMock
-from mockserver.errors import BadRequest
+from pipedrive_mock.fixtures import LiveServer, PipedriveMock
+from pipedrive_mock.errors import BadRequest
 
 
 def _get(mock: PipedriveMock, path: str, token: str | None = None, **params: object) -> requests.Response:

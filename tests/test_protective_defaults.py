@@ -11,10 +11,10 @@ import orjson
 import pytest
 from flask import Flask
 
-from mockserver import ADMIN_TOKEN, create_app
-from mockserver.cli import build_parser
-from mockserver.company import Company
-from mockserver.constants import MAX_BODY_BYTES
+from pipedrive_mock import ADMIN_TOKEN, create_app
+from pipedrive_mock.cli import build_parser
+from pipedrive_mock.company import Company
+from pipedrive_mock.constants import MAX_BODY_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-token-of-a-real-looking-length"
@@ -34,7 +34,7 @@ def test_cli_serve_without_host_binds_loopback() -> None:
 
 
 def test_cli_serve_without_host_prints_loopback_url() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--activities", "1"],
+    process = subprocess.Popen([sys.executable, "-m", "pipedrive_mock", "serve", "--port", "0", "--activities", "1"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:

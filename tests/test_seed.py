@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from mockserver import Clock, Store, create_app
+from pipedrive_mock import Clock, Store, create_app
 
 
 def dump_all(store: Store) -> bytes:

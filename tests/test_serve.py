@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mockserver.cli import build_parser
+from pipedrive_mock.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
@@ -26,7 +26,7 @@ def start_server(command: tuple[str, ...] = ("serve",), preexec_fn: Callable[[],
                  ) -> tuple[subprocess.Popen[str], str, str]:
     """The served mock, its base URL and the line it printed."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", *command, "--port", "0", "--activities", "50",
+    process = subprocess.Popen([sys.executable, "-m", "pipedrive_mock", *command, "--port", "0", "--activities", "50",
                                 "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env,
                                preexec_fn=preexec_fn)
     assert process.stdout is not None

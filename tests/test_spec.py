@@ -8,8 +8,8 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from mockserver.contract import dereference, load_spec, spec_path
-from mockserver.schemas import (ActivityInputSchema, ActivityV1Schema, ActivityV2Schema, AttendeeSchema,
+from pipedrive_mock.contract import dereference, load_spec, spec_path
+from pipedrive_mock.schemas import (ActivityInputSchema, ActivityV1Schema, ActivityV2Schema, AttendeeSchema,
                                 LocationSchema, ParticipantSchema)
 
 ROOT = Path(__file__).resolve().parent.parent

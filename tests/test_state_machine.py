@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from mockserver import ADMIN_TOKEN, create_app
-from mockserver.constants import PURGE_AFTER_SECONDS
+from pipedrive_mock import ADMIN_TOKEN, create_app
+from pipedrive_mock.constants import PURGE_AFTER_SECONDS
 
 SEEDED = 4
 PAGE = 3

@@ -14,8 +14,8 @@ import orjson
 import pytest
 import requests
 
-from mockserver import ADMIN_TOKEN, Store, create_app, snapshot
-from mockserver.statefile import StateFile, StateFileError
+from pipedrive_mock import ADMIN_TOKEN, Store, create_app, snapshot
+from pipedrive_mock.statefile import StateFile, StateFileError
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTROL_TOKEN = "let-me-in"
@@ -105,7 +105,7 @@ def test_statefile_leaves_no_temporary_files(state_path: Path) -> None:
 class Served:
     def __init__(self, state: Path, *extra: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--activities", "3",
+            [sys.executable, "-m", "pipedrive_mock", "serve", "--port", "0", "--activities", "3",
              "--state-file", str(state), *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -170,7 +170,7 @@ def test_statefile_served_control_api_needs_its_token(serve: Any) -> None:
 
 def test_statefile_corrupt_file_stops_the_server_with_a_message(state_path: Path) -> None:
     state_path.write_text("{broken")
-    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--state-file",
+    result = subprocess.run([sys.executable, "-m", "pipedrive_mock", "serve", "--port", "0", "--state-file",
                              str(state_path)], capture_output=True, text=True, timeout=START_TIMEOUT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 2

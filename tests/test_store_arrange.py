@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from flask import got_request_exception
 
-from mockserver import ADMIN_TOKEN, Store, create_app
-from mockserver import listing
+from pipedrive_mock import ADMIN_TOKEN, Store, create_app
+from pipedrive_mock import listing
 
 
 def test_store_reset_after_mark_pristine_drops_new_companies_and_reuses_user_ids() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver import ADMIN_TOKEN, create_app
+from pipedrive_mock import ADMIN_TOKEN, create_app
 
 HEADERS = {"x-api-token": ADMIN_TOKEN}
 
