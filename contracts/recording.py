@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import jsonschema_rs
 import requests
 
-from pipedrive_mock.contract import dereference, load_spec
+from pipedrive_mock.contract import Contract, dereference, load_spec
 
 TOKEN_HEADER = "x-api-token"
 SECRET_HEADERS = frozenset({TOKEN_HEADER, "authorization", "cookie", "set-cookie"})
@@ -80,8 +80,10 @@ class _Recorder:
         self.session.headers[TOKEN_HEADER] = token
         self.recording = Recording(self.base_url)
 
-    def call(self, operation_id: str, path: str, params: dict[str, Any] | None = None,
+    def call(self, operation_id: str, params: dict[str, Any] | None = None,
              *, path_args: dict[str, Any] | None = None, token: bool = True) -> Any:
+        """GET one operation of the contract (its path comes from the contract) and record the answer."""
+        path = _contract().by_id[operation_id].path
         url = self.base_url + path.format(**(path_args or {}))
         headers = None if token else {TOKEN_HEADER: ""}
         response = self.session.get(url, params=params, headers=headers, timeout=REQUEST_TIMEOUT)
@@ -98,23 +100,26 @@ class _Recorder:
 def record(base_url: str, api_token: str) -> Recording:
     """Read-only calls covering the contract's read operations: pages, the last page, one activity, errors."""
     rec = _Recorder(base_url, api_token)
-    first = rec.call("getActivities", "/api/v2/activities", {"limit": 2})
+    first = rec.call("getActivities", {"limit": 2})
     cursor = first.get("additional_data", {}).get("next_cursor") if isinstance(first, dict) else None
     if cursor:
-        rec.call("getActivities", "/api/v2/activities", {"limit": 2, "cursor": cursor})
-    rec.call("getActivities", "/api/v2/activities", {"limit": 2, "sort_by": "id", "sort_direction": "desc",
-                                                     "include_fields": "attendees"})
-    rec.call("getActivities", "/api/v2/activities", {"updated_since": "2999-01-01T00:00:00Z"})  # empty page
-    rec.call("getActivities", "/api/v2/activities", {"limit": 0})  # 400
-    rec.call("getActivities", "/api/v2/activities", token=False)  # 401
+        rec.call("getActivities", {"limit": 2, "cursor": cursor})
+    rec.call("getActivities", {"limit": 2, "sort_by": "id", "sort_direction": "desc", "include_fields": "attendees"})
+    rec.call("getActivities", {"updated_since": "2999-01-01T00:00:00Z"})  # empty page
+    rec.call("getActivities", {"limit": 0})  # 400
+    rec.call("getActivities", token=False)  # 401
     data = first.get("data") if isinstance(first, dict) else None
     if data:
-        rec.call("getActivity", "/api/v2/activities/{id}", path_args={"id": data[0]["id"]})
-        rec.call("getActivity", "/api/v2/activities/{id}", {"include_fields": "attendees"},
-                 path_args={"id": data[0]["id"]})
-    rec.call("getActivity", "/api/v2/activities/{id}", path_args={"id": MISSING_ID})  # 404
-    rec.call("getActivitiesCollection", "/v1/activities/collection", {"limit": 2})
+        rec.call("getActivity", path_args={"id": data[0]["id"]})
+        rec.call("getActivity", {"include_fields": "attendees"}, path_args={"id": data[0]["id"]})
+    rec.call("getActivity", path_args={"id": MISSING_ID})  # 404
+    rec.call("getActivitiesCollection", {"limit": 2})
     return rec.recording
+
+
+@cache
+def _contract() -> Contract:
+    return Contract()
 
 
 @cache

@@ -31,7 +31,7 @@ class MockState:
     # Where every acknowledged write is saved (`--state-file`), and the control API's token.
     state_file: StateFile | None = None
     control_token: str | None = None
-    control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE)))
+    control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE), costs=False))
 
     @property
     def clock(self) -> Clock:

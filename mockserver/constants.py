@@ -12,19 +12,6 @@ DEFAULT_COMPANY_ID: Final = 1
 ADMIN_TOKEN: Final = "admin-token"
 USER_TOKEN: Final = "user-token"
 
-# Rate-limit token cost of one call, per operationId of openapi.yaml (facts page, "Operations").
-TOKEN_COST: Final[dict[str, int]] = {
-    "getActivities": 10,
-    "getActivitiesCollection": 10,
-    "getActivitiesCollectionApiV1": 10,
-    "getActivity": 1,
-    "addActivity": 5,
-    "updateActivity": 5,
-    "deleteActivities": 10,
-    "deleteActivitiesApiV1": 10,
-    "deleteActivity": 3,
-}
-
 # Soft-deleted activities stay readable this long, then are purged (facts page, decisions).
 PURGE_AFTER_SECONDS: Final = 30 * 24 * 3600
 

@@ -7,6 +7,7 @@ the spec's own schemas. Nothing here re-describes a rule by hand.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -17,6 +18,7 @@ import jsonschema_rs
 import orjson
 import yaml
 
+from .errors import MockServerError
 from .violations import (Violation, body_message, describe, floats_for_integers, not_json_message,
                          parameter_message, schema_type)
 
@@ -27,6 +29,9 @@ _BOOLEANS = {"true": True, "false": False}
 # before validation, whose recursion a hostile body could otherwise exhaust.
 MAX_BODY_DEPTH = 32
 
+
+# Pipedrive's own spec states each operation's rate-limit cost here (facts page, "The living API").
+TOKEN_COST_KEY = "x-token-cost"
 
 SPEC_FILE = "openapi.yaml"
 CONTROL_SPEC_FILE = "control-openapi.yaml"
@@ -110,6 +115,8 @@ class Operation:
     parameters: list[Parameter]
     body_schema: dict[str, Any] | None
     body_required: bool
+    # The rate-limit tokens one call spends (`x-token-cost`); None in a contract without costs (the control API).
+    token_cost: int | None = None
     _params_validator: Any = field(init=False, repr=False)
     _body_validator: Any = field(init=False, repr=False)
     _defaults: list[tuple[str, Any]] = field(init=False, repr=False)
@@ -197,10 +204,17 @@ class Operation:
         return body, violations + floats_for_integers(self.body_schema, body, ())
 
 
-class Contract:
-    """Every operation of a spec, found by the Flask rule and method that serve it."""
+class ContractError(MockServerError):
+    """The contract itself is wrong (e.g. an operation without `x-token-cost`): the mock refuses to start."""
 
-    def __init__(self, document: dict[str, Any] | None = None) -> None:
+
+class Contract:
+    """Every operation of a spec, found by the Flask rule and method that serve it.
+
+    With `costs` (the Pipedrive contract), every operation must state its `x-token-cost`.
+    """
+
+    def __init__(self, document: dict[str, Any] | None = None, *, costs: bool = True) -> None:
         self.document = document if document is not None else load_spec()
         self.operations: dict[tuple[str, str], Operation] = {}
         self.by_id: dict[str, Operation] = {}
@@ -210,12 +224,13 @@ class Contract:
             for method in HTTP_METHODS:
                 if method not in item:
                     continue
-                operation = self._compile(path, method, item[method], shared)
+                operation = self._compile(path, method, item[method], shared, costs)
                 self.operations[(operation.flask_rule, method.upper())] = operation
                 self.by_id[operation.operation_id] = operation
 
     @staticmethod
-    def _compile(path: str, method: str, spec: dict[str, Any], shared: list[dict[str, Any]]) -> Operation:
+    def _compile(path: str, method: str, spec: dict[str, Any], shared: list[dict[str, Any]],
+                 costs: bool) -> Operation:
         parameters = [
             Parameter(p["name"], p["in"], p.get("schema", {}), bool(p.get("required")),
                       bool(p.get("explode", p.get("style", "form") == "form")))
@@ -223,8 +238,16 @@ class Contract:
         ]
         body = spec.get("requestBody")
         body_schema = body["content"]["application/json"]["schema"] if body else None
+        cost = spec.get(TOKEN_COST_KEY)
+        if costs and (not isinstance(cost, int) or isinstance(cost, bool) or cost < 0):
+            raise ContractError(f"{method.upper()} {path} ({spec.get('operationId')}) has no valid "
+                                f"{TOKEN_COST_KEY} (a whole number of tokens >= 0), got {cost!r}")
         return Operation(spec["operationId"], method.upper(), path, parameters, body_schema,
-                         bool(body and body.get("required")))
+                         bool(body and body.get("required")), cost if costs else None)
 
     def find(self, rule: str, method: str) -> Operation | None:
         return self.operations.get((rule, method))
+
+    def __iter__(self) -> Iterator[Operation]:
+        """Every operation, in the contract's order."""
+        return iter(self.operations.values())

@@ -14,7 +14,6 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .company import Company
-from .constants import TOKEN_COST
 from .errors import ApiError, BadRequest, Unauthorized, error_response
 from .journal import RawEntry, mask_token
 from .model import User
@@ -116,7 +115,7 @@ def before_request() -> None:
     call.company_id = company.id
     now = st.clock.time()
     company.purge(now)
-    call.rate_headers = st.rate_limit.spend(company.id, token or "", TOKEN_COST[operation.operation_id], now, oauth)
+    call.rate_headers = st.rate_limit.spend(company.id, token or "", operation.token_cost, now, oauth)
     fault = st.faults.take(req.method, req.path)
     if fault is not None:
         req.environ[ANSWER_DELAY] = fault.delay  # MockFlask.wsgi_app holds the answer back

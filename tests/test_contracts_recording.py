@@ -10,6 +10,7 @@ import pytest
 from pipedrive_mock.contracts.cli import main
 from pipedrive_mock.contracts.loopback import serve
 from pipedrive_mock.contracts.recording import Recording, check, strip_secrets
+from operations import distinct_operations
 from pipedrive_mock import ADMIN_TOKEN, create_app
 
 
@@ -54,6 +55,11 @@ def test_check_recording_reports_missing_header_and_undocumented_status(recorded
     recording.exchanges[1].status = 418
     locations = {(d.operation_id, d.location) for d in check(recording)}
     assert locations == {("getActivities", "headers.x-ratelimit-limit"), ("getActivities", "status")}
+
+
+def test_recording_covers_every_read_operation_of_the_contract(recorded: Path) -> None:
+    recorded_ids = {e.operation_id for e in Recording.load(recorded).exchanges}
+    assert recorded_ids == {op.operation_id for op in distinct_operations() if op.method == "GET"}
 
 
 def test_strip_secrets_drops_api_token_and_keeps_other_parameters() -> None:

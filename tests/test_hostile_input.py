@@ -12,19 +12,20 @@ from flask.testing import FlaskClient
 
 from pipedrive_mock import ADMIN_TOKEN, create_app
 from pipedrive_mock.constants import MAX_BODY_BYTES
+from operations import CONTRACT, distinct_operations
 from store_fingerprint import fingerprint
 
 JSON = "application/json"
 SEEDED = 30
-OPERATIONS = ("list", "collection", "get", "add", "update", "bulk_delete", "delete")
-OPERATION_PATHS = {
-    "list": ("GET", "/api/v2/activities"),
-    "collection": ("GET", "/v1/activities/collection"),
-    "get": ("GET", "/api/v2/activities/{id}"),
-    "add": ("POST", "/api/v2/activities"),
-    "update": ("PATCH", "/api/v2/activities/{id}"),
-    "bulk_delete": ("DELETE", "/v1/activities"),
-    "delete": ("DELETE", "/api/v2/activities/{id}"),
+# The corpus's short names of the contract's operations (operationIds); every distinct one must have cases.
+OPERATION_IDS = {
+    "list": "getActivities",
+    "collection": "getActivitiesCollection",
+    "get": "getActivity",
+    "add": "addActivity",
+    "update": "updateActivity",
+    "bulk_delete": "deleteActivities",
+    "delete": "deleteActivity",
 }
 
 
@@ -41,11 +42,11 @@ class Case:
 
     @property
     def method(self) -> str:
-        return OPERATION_PATHS[self.operation][0]
+        return CONTRACT.by_id[OPERATION_IDS[self.operation]].method
 
     @property
     def path(self) -> str:
-        base = OPERATION_PATHS[self.operation][1]
+        base = CONTRACT.by_id[OPERATION_IDS[self.operation]].path
         return base.replace("{id}", self.target) if "{id}" in base else base + self.target
 
 
@@ -222,7 +223,8 @@ def _send(client: FlaskClient, case: Case):  # type: ignore[no-untyped-def]
 
 def test_corpus_covers_every_operation_with_sixty_cases() -> None:
     assert len(CORPUS) >= 60
-    assert {case.operation for case in CORPUS} == set(OPERATIONS)
+    covered = {OPERATION_IDS[case.operation] for case in CORPUS}
+    assert covered == {op.operation_id for op in distinct_operations()}
     assert len({case.operation + case.name for case in CORPUS}) == len(CORPUS)
 
 

@@ -1,0 +1,75 @@
+"""The contract's operations, for tests that need "every operation": taken from the compiled openapi.yaml.
+
+A test names an operation by its operationId; `SAMPLES` gives the few that need more than a path to
+succeed (a body, a required query parameter). An operation the contract gains is in every such test at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipedrive_mock.contract import Contract, Operation, load_spec
+
+CONTRACT = Contract()
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What a successful call of an operation needs beyond its path: `{id}` in a query is the path's id."""
+    query: str = ""
+    body: dict[str, Any] | None = None
+    path_args: dict[str, str] = field(default_factory=dict)
+
+
+SAMPLES: dict[str, Sample] = {
+    "getActivities": Sample("limit=500"),
+    "getActivitiesCollection": Sample("limit=500"),
+    "addActivity": Sample(body={"subject": "Written by the auth matrix"}),
+    "updateActivity": Sample(body={"subject": "Changed by the auth matrix"}),
+    "deleteActivities": Sample("ids={id}"),
+}
+
+
+def canonical(operation: Operation) -> Operation:
+    """The operation itself, or for a v1 operation at /api/v1/... the same one at /v1/... (one view serves both)."""
+    if operation.path.startswith("/api/v1/"):
+        return CONTRACT.operations[(operation.flask_rule[4:], operation.method)]
+    return operation
+
+
+def operations() -> list[Operation]:
+    """Every operation of the contract, both prefixes of v1 included."""
+    return list(CONTRACT)
+
+
+def distinct_operations() -> list[Operation]:
+    """Every operation once: a v1 operation served at two prefixes counts once."""
+    return [op for op in CONTRACT if canonical(op) is op]
+
+
+def sample(operation: Operation) -> Sample:
+    return SAMPLES.get(canonical(operation).operation_id, Sample())
+
+
+def writes(operation: Operation) -> bool:
+    return operation.method not in SAFE_METHODS
+
+
+def documented_statuses(operation: Operation) -> set[str]:
+    """The response statuses openapi.yaml documents for the operation."""
+    item = load_spec()["paths"][operation.path][operation.method.lower()]
+    return set(item["responses"])
+
+
+def request_path(operation: Operation, object_id: int | str, query: str | None = None) -> str:
+    """A concrete path of the operation: every path parameter is `object_id` unless the sample says otherwise."""
+    spec = sample(operation)
+    path = operation.path
+    for parameter in operation.parameters:
+        if parameter.location == "path":
+            value = spec.path_args.get(parameter.name, str(object_id))
+            path = path.replace("{" + parameter.name + "}", value)
+    query = spec.query if query is None else query
+    query = query.replace("{id}", str(object_id))
+    return f"{path}?{query}" if query else path
