@@ -5,29 +5,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import pagination
+from . import pagination, times
 from .company import Company, every, sort_key
 from .errors import BadRequest, Forbidden
 from .model import Activity, SavedFilter, User
 
 Match = Callable[[Activity], bool]
 V2_EQUALITY_FILTERS = ("owner_id", "deal_id", "lead_id", "person_id", "org_id", "done")
-V1_TIME = "%Y-%m-%d %H:%M:%S"
 
 
-def _parse_rfc3339(name: str, value: str) -> float:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        raise BadRequest(f"Invalid value for parameter '{name}': {value!r} is not an RFC 3339 date-time") from None
-
-
-def _parse_v1_time(name: str, value: str) -> float:
-    try:
-        return datetime.strptime(value + "+0000", V1_TIME + "%z").timestamp()
-    except ValueError:
-        raise BadRequest(f"Invalid value for parameter '{name}': {value!r} is not a date-time "
-                         f"like 2022-11-01 08:55:59") from None
+def _updated_bound(params: dict[str, Any], name: str, parse: Callable[[Any, str], datetime]) -> float | None:
+    value = params.get(name)
+    return parse(value, f"parameter '{name}'").timestamp() if value else None
 
 
 def _all(checks: list[Match]) -> Match:
@@ -72,24 +61,7 @@ def _cursor_value(field: str, activity: Activity) -> Any:
         return activity.id
     if field == "due_date":
         return activity.due_date
-    return getattr(activity, field).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _cursor_key(field: str, value: Any, activity_id: int, cursor: str) -> tuple[Any, ...]:
-    """The sort key a v2 cursor points at; 400 when its value cannot belong to `field`."""
-    try:
-        if field == "id":
-            if type(value) is not int:
-                raise ValueError
-            return (value,)
-        if field == "due_date":
-            if value is not None and not isinstance(value, str):
-                raise ValueError
-            return (value is None, value or "", activity_id)
-        return (int(_parse_rfc3339("cursor", value)), activity_id)
-    except (ValueError, TypeError, BadRequest):
-        raise BadRequest(f"Invalid value for parameter 'cursor': {cursor[:40]!r} is not a cursor this API "
-                         f"issued") from None
+    return times.format_whole(getattr(activity, field))
 
 
 def list_v2(company: Company, params: dict[str, Any], today: str) -> tuple[list[Activity], str | None]:
@@ -111,13 +83,9 @@ def list_v2(company: Company, params: dict[str, Any], today: str) -> tuple[list[
     for name in V2_EQUALITY_FILTERS[1:]:
         if params.get(name) is not None:
             checks.append(_equals(name, params[name]))
-    since, until = params.get("updated_since"), params.get("updated_until")
-    checks += _updated_between(_parse_rfc3339("updated_since", since) if since else None,
-                               _parse_rfc3339("updated_until", until) if until else None)
-    after = None
-    if params.get("cursor"):
-        value, activity_id = pagination.decode_v2(params["cursor"], field, direction)
-        after = _cursor_key(field, value, activity_id, params["cursor"])
+    checks += _updated_between(_updated_bound(params, "updated_since", times.parse),
+                               _updated_bound(params, "updated_until", times.parse))
+    after = pagination.decode_v2(params["cursor"], field, direction) if params.get("cursor") else None
     descending = direction == "desc"
     limit = params["limit"]
     if ids is not None:
@@ -159,9 +127,8 @@ def collection_v1(company: Company, params: dict[str, Any]) -> tuple[list[Activi
     if params.get("type"):
         types = frozenset(params["type"].split(","))
         checks.append(lambda a: a.type in types)
-    since, until = params.get("since"), params.get("until")
-    checks += _updated_between(_parse_v1_time("since", since) if since else None,
-                               _parse_v1_time("until", until) if until else None)
+    checks += _updated_between(_updated_bound(params, "since", times.parse_v1),
+                               _updated_bound(params, "until", times.parse_v1))
     after = None
     if params.get("cursor"):
         after = (pagination.decode_v1(params["cursor"]) - 1,)

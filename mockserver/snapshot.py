@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, fields
-from datetime import datetime, timezone
 from typing import Any
 
 import orjson
 
+from . import times
 from .clock import Clock
 from .company import ENTITY_KINDS, Company
 from .errors import BadRequest
@@ -25,40 +25,11 @@ _TIME_FIELDS = ("add_time", "update_time", "marked_as_done_time", "deleted_time"
 _CACHE_KEY = "snapshot"
 # The offset of a flowing clock from wall time is kept to the millisecond (two reads of time differ).
 _OFFSET_DIGITS = 3
-CLOCK_EARLIEST = 0.0
-CLOCK_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
-
-
-def format_time(value: datetime) -> str:
-    """RFC 3339 in UTC with a `Z`; a fraction of a second only when there is one."""
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def parse_time(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(f"Invalid time {value!r}: expected RFC 3339, e.g. 2030-01-01T00:00:00Z") from None
-    if parsed.tzinfo is None:
-        raise BadRequest(f"Invalid time {value!r}: an offset or Z is required")
-    return parsed.astimezone(timezone.utc)
-
-
-def check_clock_time(seconds: float) -> float:
-    """`seconds` if the clock may show it: from 1970 until well before year 9999, so dates the mock
-    derives from it (seed data, due dates, the 30-day purge) stay representable."""
-    if not CLOCK_EARLIEST <= seconds <= CLOCK_LATEST:
-        latest = format_time(datetime.fromtimestamp(CLOCK_LATEST, timezone.utc))
-        raise BadRequest(f"Invalid clock time: {seconds:.0f} seconds since 1970 is outside the mock's range, "
-                         f"1970-01-01T00:00:00Z to {latest}")
-    return seconds
-
-
 # -- dump ---------------------------------------------------------------------------------------
 def dump_clock(clock: Clock) -> dict[str, Any]:
     """The clock as the control API shows it, plus a flowing clock's offset from wall time."""
     now = clock.time()
-    return {"now": format_time(datetime.fromtimestamp(now, timezone.utc)), "frozen": clock.frozen,
+    return {"now": times.format_seconds(now), "frozen": clock.frozen,
             "offset": 0.0 if clock.frozen else round(now - time.time(), _OFFSET_DIGITS) + 0.0}
 
 
@@ -68,7 +39,7 @@ def _activity(activity: Activity) -> orjson.Fragment:
         values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
         for name in _TIME_FIELDS:
             if values[name] is not None:
-                values[name] = format_time(values[name])
+                values[name] = times.format(values[name])
         cached = activity.cache[_CACHE_KEY] = orjson.dumps(values)
     return orjson.Fragment(cached)
 
@@ -101,7 +72,7 @@ def _load_activity(company_id: int, values: dict[str, Any]) -> Activity:
     values = {"update_user_id": None, **values}
     for name in _TIME_FIELDS:
         if values.get(name) is not None:
-            values[name] = parse_time(values[name])
+            values[name] = times.parse(values[name], f"snapshot field '{name}' of activity {values['id']}")
     for name in ("participants", "attendees"):
         values[name] = tuple(values.get(name) or ())
     if values.get("location") is not None:
@@ -140,7 +111,7 @@ def _load_company(data: dict[str, Any]) -> Company:
 
 def _restore_clock(clock: Clock, data: dict[str, Any]) -> None:
     if data["frozen"]:
-        clock.freeze(parse_time(data["now"]))
+        clock.freeze(times.seconds(data["now"], "snapshot field 'clock.now'"))
     else:
         clock.reset()
         clock.advance(data.get("offset", 0.0))
@@ -153,8 +124,10 @@ def restore(store: Store, document: dict[str, Any]) -> None:
     _unique("company id", [c["id"] for c in document["companies"]])
     companies = [_load_company(data) for data in document["companies"]]
     clock = document["clock"]
-    check_clock_time(parse_time(clock["now"]).timestamp() if clock["frozen"]
-                     else time.time() + clock.get("offset", 0.0))
+    if clock["frozen"]:
+        times.clock_instant(clock["now"], "snapshot field 'clock.now'")
+    else:
+        times.check_clock(time.time() + clock.get("offset", 0.0), "snapshot field 'clock.offset'")
     try:
         store.replace(companies, document["next_user_id"])
     except ValueError as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from .. import snapshot
+from .. import snapshot, times
 from ..constants import DEFAULT_ACTIVITIES, DEFAULT_COMPANY_ID, DEFAULT_SEED
 from ..contract import CONTROL_SPEC_FILE, spec_text
 from ..errors import ApiError, BadRequest, NotFound, json_response
@@ -109,7 +109,7 @@ def put_snapshot() -> Response:
 
 def _clock_body() -> Response:
     clock = state().clock
-    return json_response({"now": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "frozen": clock.frozen})
+    return json_response({"now": times.format_whole(clock.now()), "frozen": clock.frozen})
 
 
 @blueprint.get("/clock")
@@ -121,8 +121,8 @@ def get_clock() -> Response:
 def set_clock() -> Response:
     """`now` sets and freezes, `advance` moves, `frozen` stops or restarts time; in that order."""
     clock, body = state().clock, g.body
-    target = snapshot.parse_time(body["now"]).timestamp() if "now" in body else clock.time()
-    snapshot.check_clock_time(target + body.get("advance", 0))
+    target = times.clock_instant(body["now"], "field 'now'") if "now" in body else clock.time()
+    times.check_clock(target + body.get("advance", 0), "the clock after 'advance'")
     if "now" in body:
         clock.set(target)
     if "advance" in body:
