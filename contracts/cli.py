@@ -4,16 +4,18 @@
                         [--max-examples N] [--seed N] [--profile quick|thorough]
     python -m contracts record --base-url URL --api-token TOKEN --out FILE
     python -m contracts check-recording FILE
+    python -m contracts sdk-drift [--client PATH | --version SPEC]
 """
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 
 from .profiles import DEFAULT_SEED, PROFILES, current_profile
 
-SUBCOMMANDS = ("record", "check-recording")
+SUBCOMMANDS = ("record", "check-recording", "sdk-drift")
 
 
 def _target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,8 +81,37 @@ def _check_recording(argv: Sequence[str]) -> int:
     return 1 if drifts else 0
 
 
+def _sdk_drift(argv: Sequence[str]) -> int:
+    from . import sdk
+
+    parser = argparse.ArgumentParser(prog="pipedrive-contracts sdk-drift", description=(
+        "List every field of the official Node client's v2 activity models (ActivityItem, the add and update "
+        "request models, location, participants, attendees) that openapi.yaml lacks, and the reverse; "
+        "exit 1 on any difference."))
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--client", metavar="PATH", help="an installed client: the `pipedrive` package directory "
+                        "or a directory whose node_modules holds it")
+    source.add_argument("--version", default="latest", help="install this version (an npm version or range) "
+                        "aside and read it (default: latest)")
+    args = parser.parse_args(argv)
+    try:
+        client, drifts = sdk.run(args.client, args.version)
+    except (FileNotFoundError, LookupError, subprocess.SubprocessError) as exc:
+        print(f"sdk-drift: {exc}", file=sys.stderr)
+        return 2
+    for found in drifts:
+        print(found.line())
+    compared = len(sdk.compared_models(client))
+    print(f"{len(drifts)} fields differ between the official client {client.version} and openapi.yaml" if drifts
+          else f"No drift: the official client {client.version} and openapi.yaml name the same fields "
+               f"({compared} model comparisons)")
+    return 1 if drifts else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "sdk-drift":
+        return _sdk_drift(argv[1:])
     if argv and argv[0] == "record":
         return _record(argv[1:])
     if argv and argv[0] == "check-recording":

@@ -77,6 +77,7 @@ class Activity:
     conference_meeting_id: str | None = None
     public_description: str | None = None
     priority: int | None = None
+    outcome: int | None = None  # an option id of the `outcome` activity field (Node client 33.x)
     note: str | None = None
     source_timezone: str | None = None
     deleted_time: datetime | None = None

@@ -34,6 +34,10 @@ SUBJECTS = {
 CONFERENCE_CLIENTS = ("zoom", "google_meet", "teams")
 DURATIONS = ("00:15", "00:30", "00:45", "01:00", "01:30", "02:00")
 ATTENDEE_STATUSES = ("accepted", "tentative", "declined", "noreply")
+# Option ids of the `outcome` activity field set on seeded activities that are done (README fidelity
+# notes): about half of them have one, so clients meet both an id and null.
+SEED_OUTCOMES = (1, 2, 3)
+OUTCOME_SHARE = 0.5
 
 
 def seed_fixtures(company: Company) -> None:
@@ -88,10 +92,19 @@ def seed_company(company: Company, seed: int, count: int, now: datetime) -> None
         "project": {e.id: e for e in pools.projects},
     }
     rng = random.Random(seed * 7919 + company.id)
+    # Outcomes draw from their own stream, so adding them left every other seeded value as it was.
+    outcome_rng = random.Random(seed * 104729 + company.id)
     user_ids = sorted(company.users)
     types = list(company.activity_types)
-    company.load_activities(_activity(company.id, i, rng, pools, user_ids, types, now)
+    company.load_activities(_with_outcome(_activity(company.id, i, rng, pools, user_ids, types, now), outcome_rng)
                             for i in range(1, count + 1))
+
+
+def _with_outcome(activity: Activity, rng: random.Random) -> Activity:
+    draw = rng.random()
+    if activity.done and draw < OUTCOME_SHARE:
+        activity.outcome = SEED_OUTCOMES[int(draw / OUTCOME_SHARE * len(SEED_OUTCOMES))]
+    return activity
 
 
 def _activity(company_id: int, activity_id: int, rng: random.Random, pools: _Pools,

@@ -155,7 +155,7 @@ def test_statefile_served_writes_survive_a_restart(serve: Any, stop_signal: int)
     first.stop(stop_signal)  # right after the last acknowledged write
 
     second = serve()
-    assert second.call("GET", f"/api/v2/activities/{added['id']}").json()["data"] == added
+    assert second.call("GET", f"/api/v2/activities/{added['id']}?include_fields=attendees").json()["data"] == added
     assert second.call("GET", "/api/v2/activities/1").json()["data"]["is_deleted"] is True
     assert second.call("GET", "/api/v2/activities/2").json()["data"]["done"] is True
     assert second.call("GET", "/_mock/clock").json() == {"now": "2031-01-01T00:00:00Z", "frozen": True}

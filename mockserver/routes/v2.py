@@ -35,7 +35,8 @@ def add_activity() -> Response:
     ctx = current()
     activity = ctx.company.add(ctx.user, load_body(), ctx.now, ctx.strict_links)
     more = ctx.company.more_scheduled_in_context(activity)
-    return envelope(v2_json(activity), {"more_activities_scheduled_in_context": more})
+    # Add and update answers carry `attendees` always: the official response schema and example do.
+    return envelope(v2_json(activity, attendees=True), {"more_activities_scheduled_in_context": more})
 
 
 @blueprint.patch("/api/v2/activities/<id>")
@@ -43,7 +44,7 @@ def update_activity(id: str) -> Response:
     ctx = current()
     activity = ctx.company.update(ctx.user, g.params["id"], load_body(), ctx.now, ctx.strict_links)
     more = ctx.company.more_scheduled_in_context(activity)
-    return envelope(v2_json(activity), {"more_activities_scheduled_in_context": more})
+    return envelope(v2_json(activity, attendees=True), {"more_activities_scheduled_in_context": more})
 
 
 @blueprint.delete("/api/v2/activities/<id>")

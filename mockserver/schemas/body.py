@@ -62,6 +62,7 @@ class ActivityInputSchema(Schema):
     attendees = fields.List(fields.Nested(_AttendeeIn))
     public_description = fields.String(allow_none=True)
     priority = fields.Integer(strict=True, allow_none=True)
+    outcome = fields.Integer(strict=True, allow_none=True)
     note = fields.String(allow_none=True)
 
     @post_load

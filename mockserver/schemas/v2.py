@@ -62,5 +62,6 @@ class ActivityV2Schema(Schema):
     conference_meeting_id = fields.String(allow_none=True)
     public_description = fields.String(allow_none=True)
     priority = fields.Integer(allow_none=True)
+    outcome = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
     attendees = fields.List(fields.Nested(AttendeeSchema))
