@@ -19,6 +19,7 @@ from sortedcontainers import SortedList
 from .constants import PURGE_AFTER_SECONDS
 from .errors import BadRequest, NotFound
 from .model import Activity, ActivityType, Entity, SavedFilter, User
+from .oauth.grants import Authority
 
 SORT_FIELDS = ("id", "update_time", "add_time", "due_date")
 PAGE_CACHE_SIZE = 256
@@ -63,6 +64,7 @@ class Company:
         self.activities: dict[int, Activity] = {}
         self.next_id = 1
         self.seed: int | None = None
+        self.oauth = Authority(company_id)  # its OAuth apps, and the codes and tokens granted to them
         self._indexes = {field: SortedList() for field in SORT_FIELDS}
         self._open_links: dict[str, Counter[Any]] = {link: Counter() for link in CONTEXT_LINKS}
         self._deleted: deque[tuple[float, int]] = deque()
@@ -146,6 +148,7 @@ class Company:
             "deleted": deque(self._deleted),
         }
         self._dirty.clear()
+        self.oauth.mark_pristine()
 
     def reset(self) -> None:
         """Back to the seeded state; costs about the number of activities written since."""
@@ -168,6 +171,7 @@ class Company:
             self.filters = dict(pristine["filters"])
             self._deleted = deque(pristine["deleted"])
             self._pages.clear()
+            self.oauth.reset()
 
     # -- reads --------------------------------------------------------------------------------
     def purge(self, now: float) -> None:

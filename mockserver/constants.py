@@ -31,3 +31,10 @@ DEFAULT_ACTIVITY_TYPES: Final = (
     ("email", "Email"),
     ("lunch", "Lunch"),
 )
+
+# OAuth (facts page, "The living API", OAuth): the default app, and how long each grant lives on the mock clock.
+OAUTH_CLIENT_ID: Final = "mock-client-id"
+OAUTH_CLIENT_SECRET: Final = "mock-client-secret"
+CODE_LIFETIME_SECONDS: Final = 5 * 60
+ACCESS_TOKEN_LIFETIME_SECONDS: Final = 3599
+REFRESH_TOKEN_IDLE_SECONDS: Final = 60 * 24 * 3600

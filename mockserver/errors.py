@@ -81,6 +81,12 @@ class RateLimited(ApiError):
     status = 429
 
 
+class OAuthError(ApiError):
+    """An error of the OAuth server or of a bearer access token, in Pipedrive's own words (oauth/messages.py)."""
+
+    status = 400
+
+
 class InjectedFault(ApiError):
     """An error a test asked for through /_mock/faults."""
 

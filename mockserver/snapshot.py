@@ -16,6 +16,7 @@ from .clock import Clock
 from .company import ENTITY_KINDS, Company
 from .errors import BadRequest
 from .model import LOCATION_KEYS, Activity, ActivityType, Entity, SavedFilter, User
+from .oauth.grants import Authority
 from .store import Store
 
 VERSION = 1
@@ -54,6 +55,7 @@ def _company(company: Company) -> dict[str, Any]:
             "entities": {kind: [asdict(e) for e in pool.values()] for kind, pool in company.entities.items()},
             "filters": [asdict(f) for f in company.filters.values()],
             "activities": [_activity(company.activities[i]) for i in sorted(company.activities)],
+            "oauth": company.oauth.dump(),
         }
 
 
@@ -105,6 +107,10 @@ def _load_company(data: dict[str, Any]) -> Company:
         raise BadRequest(f"Invalid snapshot: next_id {data['next_id']} of company {company.id} must be above "
                          f"its highest activity id {company.next_id - 1}")
     company.next_id = data["next_id"]
+    try:
+        company.oauth = Authority.load(company.id, data.get("oauth"))
+    except ValueError as exc:
+        raise BadRequest(f"Invalid snapshot: {exc}") from None
     company.mark_pristine()
     return company
 
