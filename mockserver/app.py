@@ -15,7 +15,7 @@ from .contract import CONTROL_SPEC_FILE, Contract, load_spec, spec_text
 from .faults import Faults
 from .journal import Journal
 from .ratelimit import RateLimiter
-from .routes import control_blueprint, v1_blueprint, v2_blueprint
+from .routes import control_blueprint, dashboard_blueprint, v1_blueprint, v2_blueprint
 from .statefile import StateFile
 from .store import Store
 
@@ -76,6 +76,7 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     app.register_blueprint(v2_blueprint)
     app.register_blueprint(v1_blueprint)
     app.register_blueprint(control_blueprint)
+    app.register_blueprint(dashboard_blueprint)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)
     return app
 

@@ -30,6 +30,8 @@ class JournalEntry:
     operation: str | None
     token: str | None
     violations: list[str] = field(default_factory=list)
+    # The company of the token, when it was valid.
+    company_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -50,6 +52,7 @@ class RawEntry(NamedTuple):
     operation: str | None
     token: str | None  # already masked
     violations: list[str]
+    company_id: int | None
 
     def entry(self) -> JournalEntry:
         query = {key: (mask_token(values[0]) if key == "api_token" else values[0] if len(values) == 1 else values)
@@ -57,7 +60,8 @@ class RawEntry(NamedTuple):
         # Whole seconds, UTC, as clock.now() gives them.
         return JournalEntry(time=time.strftime(TIME_FORMAT, time.gmtime(int(self.seconds))), method=self.method,
                             path=self.path, query=query, body=self.body, status=self.status,
-                            operation=self.operation, token=self.token, violations=self.violations)
+                            operation=self.operation, token=self.token, violations=self.violations,
+                            company_id=self.company_id)
 
 
 Recorded = Union[JournalEntry, RawEntry]
@@ -71,6 +75,8 @@ class Journal:
     def __init__(self, size: int = JOURNAL_SIZE) -> None:
         self._lock = threading.Lock()
         self._entries: deque[Recorded] = deque(maxlen=size)
+        # How many were ever recorded: the newest entry's number (entries are numbered from 1, in order).
+        self._recorded = 0
 
     @property
     def size(self) -> int:
@@ -83,15 +89,27 @@ class Journal:
     def record(self, entry: Recorded) -> None:
         with self._lock:
             self._entries.append(entry)
+            self._recorded += 1
+
+    @property
+    def last_number(self) -> int:
+        """The number of the newest entry ever recorded (0 before the first); clearing does not restart it."""
+        return self._recorded
 
     def entries(self, method: str | None = None, path: str | None = None) -> list[JournalEntry]:
         """Oldest first, optionally only one method and/or path."""
+        entries = [entry for _, entry in self.numbered()]
+        return [e for e in entries if (method is None or e.method == method.upper())
+                and (path is None or e.path == path)]
+
+    def numbered(self) -> list[tuple[int, JournalEntry]]:
+        """Every entry held with its number, oldest first."""
         with self._lock:
             entries = [as_entry(e) for e in self._entries]
             # Kept made, so reading the journal again (entry by entry, say) does not make them again.
             self._entries = deque(entries, maxlen=self._entries.maxlen)
-        return [e for e in entries if (method is None or e.method == method.upper())
-                and (path is None or e.path == path)]
+            first = self._recorded - len(entries) + 1
+        return list(enumerate(entries, first))
 
     def clear(self) -> None:
         with self._lock:

@@ -110,6 +110,15 @@ class RateLimiter:
             calls = [t for t in self._calls.get(token or "", ()) if t > now - s.window_seconds]
             return self._headers(self._burst(False), len(calls), calls, spent if spent_day == day else 0, now)
 
+    def usage(self, now: float) -> tuple[dict[int, int], dict[str, list[float]]]:
+        """Tokens spent today per company, and the times of each token's calls in the current window."""
+        s = self.settings
+        day = int(now // DAY_SECONDS)
+        with self._lock:
+            spent = {company: tokens for company, (spent_day, tokens) in self._spent.items() if spent_day == day}
+            calls = {token: [t for t in times if t > now - s.window_seconds] for token, times in self._calls.items()}
+        return spent, {token: times for token, times in calls.items() if times}
+
     def _burst(self, oauth: bool) -> int | None:
         s = self.settings
         if oauth and s.plan is not None and s.burst == PLANS[s.plan].burst:

@@ -208,4 +208,5 @@ def _journal_entry(req: Request, call: Any, status: int, st: MockState) -> RawEn
             body = req.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
     token, _ = token_from_request() if "token" not in call else (call.token, False)
     return RawEntry(st.clock.time(), req.method, req.path, _query(req, call), body, status,
-                    operation.operation_id if operation else None, mask_token(token), violations)
+                    operation.operation_id if operation else None, mask_token(token), violations,
+                    call.get("company_id"))
