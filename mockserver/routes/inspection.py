@@ -12,7 +12,7 @@ from ..errors import NotFound, json_response
 from ..explanation import explain
 from ..model import Activity
 from ..request import state
-from ..snapshot import format_time
+from .. import times
 from .control import blueprint, user_dict
 
 _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name not in ("cache", "company_id"))
@@ -21,7 +21,7 @@ _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name not in ("cac
 def activity_dict(activity: Activity) -> dict[str, Any]:
     """Every field of a stored activity (as a snapshot has it), times in RFC 3339."""
     values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
-    return {name: format_time(value) if isinstance(value, datetime) else value for name, value in values.items()}
+    return {name: times.format(value) if isinstance(value, datetime) else value for name, value in values.items()}
 
 
 @blueprint.get("/journal")
