@@ -20,7 +20,7 @@ _STATEFUL_VALUE = re.compile(
     r"|^Invalid value for field 'type': .* is not an active activity type"          # company's types
     r"|^Invalid value for field 'owner_id': .* is not a user of this company",      # company's users
     re.DOTALL)
-_IMPOSSIBLE_DATE = re.compile(r"^Invalid value for parameter '(since|until)': .* is not a date-time", re.DOTALL)
+_IMPOSSIBLE_DATE = re.compile(r"^Invalid value for parameter '(since|until)': .* is not a (date-time|calendar date and time)", re.DOTALL)
 _NOT_AN_INTEGER = "is not an integer"  # the mock says "5.0 is not an integer"
 _FLOAT_INTEGER = re.compile(rb"[0-9]\.0+[,}\]\s]|[0-9][eE]\+?[0-9]")
 
