@@ -1,4 +1,4 @@
-"""`python -m contracts`: see contracts.cli."""
+"""`python -m pipedrive_mock.contracts` is `pipedrive-contracts` (see cli.py)."""
 from __future__ import annotations
 
 import sys

@@ -1,10 +1,11 @@
-"""`python -m contracts`: check a live target, record its responses, or check a recording for drift.
+"""`pipedrive-contracts` (or `python -m pipedrive_mock.contracts`): check a live target, record its
+responses, or check a recording for drift.
 
-    python -m contracts --base-url URL --api-token TOKEN [--allow-writes] [--junit-xml PATH]
+    pipedrive-contracts --base-url URL [--api-token TOKEN] [--allow-writes] [--junit-xml PATH]
                         [--max-examples N] [--seed N] [--profile quick|thorough]
-    python -m contracts record --base-url URL --api-token TOKEN --out FILE
-    python -m contracts check-recording FILE
-    python -m contracts sdk-drift [--client PATH | --version SPEC]
+    pipedrive-contracts record --base-url URL [--api-token TOKEN] --out FILE
+    pipedrive-contracts check-recording FILE
+    pipedrive-contracts sdk-drift [--client PATH | --version SPEC]
 """
 from __future__ import annotations
 
@@ -13,9 +14,16 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from pipedrive_mock import __version__
+
 from .profiles import DEFAULT_SEED, PROFILES, current_profile
 
+PROG = "pipedrive-contracts"
 SUBCOMMANDS = ("record", "check-recording", "sdk-drift")
+
+
+def _version_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
 
 
 def _target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,9 +33,10 @@ def _target_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m contracts", description=(
+    parser = argparse.ArgumentParser(prog=PROG, description=(
         "Check a live Pipedrive Activities API (the mock or a real company) against openapi.yaml. "
-        f"Other commands: {', '.join(SUBCOMMANDS)} (see `python -m contracts record --help`)."))
+        f"Other commands: {', '.join(SUBCOMMANDS)} (see `{PROG} record --help`)."))
+    _version_argument(parser)
     _target_arguments(parser)
     parser.add_argument("--allow-writes", action="store_true", help="also add, update and delete; only "
                         "activities the run creates are touched, and they are deleted at the end")
@@ -41,9 +50,13 @@ def run_parser() -> argparse.ArgumentParser:
 
 
 def _run(argv: Sequence[str]) -> int:
-    from .runner import Target, run
-
     args = run_parser().parse_args(argv)
+    try:
+        from .runner import Target, run
+    except ImportError as exc:
+        print(f"{PROG}: the contract run needs the `contracts` extra ({exc.name} is not installed): "
+              f"pip install 'pipedrive-activities-mock[contracts]'", file=sys.stderr)
+        return 2
     profile = PROFILES[args.profile] if args.profile else current_profile()
     report = run(Target(args.base_url, args.api_token, args.allow_writes), profile=profile, seed=args.seed,
                  max_examples=args.max_examples, spec=args.spec)
@@ -56,8 +69,9 @@ def _run(argv: Sequence[str]) -> int:
 def _record(argv: Sequence[str]) -> int:
     from .recording import record
 
-    parser = argparse.ArgumentParser(prog="python -m contracts record", description=(
+    parser = argparse.ArgumentParser(prog=f"{PROG} record", description=(
         "Record the target's responses to the contract's read operations (tokens stripped) into a JSON file."))
+    _version_argument(parser)
     _target_arguments(parser)
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)
@@ -70,9 +84,10 @@ def _record(argv: Sequence[str]) -> int:
 def _check_recording(argv: Sequence[str]) -> int:
     from .recording import Recording, check
 
-    parser = argparse.ArgumentParser(prog="python -m contracts check-recording", description=(
+    parser = argparse.ArgumentParser(prog=f"{PROG} check-recording", description=(
         "Validate each recorded response against the contract's schema for its operation and status."))
-    parser.add_argument("file", help="a file written by `python -m contracts record`")
+    _version_argument(parser)
+    parser.add_argument("file", help=f"a file written by `{PROG} record`")
     args = parser.parse_args(argv)
     drifts = check(Recording.load(args.file))
     for drift in drifts:
@@ -84,7 +99,7 @@ def _check_recording(argv: Sequence[str]) -> int:
 def _sdk_drift(argv: Sequence[str]) -> int:
     from . import sdk
 
-    parser = argparse.ArgumentParser(prog="pipedrive-contracts sdk-drift", description=(
+    parser = argparse.ArgumentParser(prog=f"{PROG} sdk-drift", description=(
         "List every field of the official Node client's v2 activity models (ActivityItem, the add and update "
         "request models, location, participants, attendees) that openapi.yaml lacks, and the reverse; "
         "exit 1 on any difference."))

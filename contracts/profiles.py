@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, settings
-
 PROFILE_ENV = "CONTRACT_PROFILE"
 DEFAULT_SEED = 20250101
 
@@ -26,10 +24,19 @@ QUICK = Profile("quick", max_examples=8, stateful_steps=30, client_examples=25)
 THOROUGH = Profile("thorough", max_examples=300, stateful_steps=1000, client_examples=1000)
 PROFILES = {profile.name: profile for profile in (QUICK, THOROUGH)}
 
-for _profile in PROFILES.values():
-    settings.register_profile(f"contracts-{_profile.name}", max_examples=_profile.client_examples,
-                              derandomize=True, deadline=None, database=None,
-                              suppress_health_check=[HealthCheck.too_slow])
+
+def _register_hypothesis_profiles() -> None:
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:
+        return  # without the `contracts` extra there are no strategies to set up
+    for profile in PROFILES.values():
+        settings.register_profile(f"contracts-{profile.name}", max_examples=profile.client_examples,
+                                  derandomize=True, deadline=None, database=None,
+                                  suppress_health_check=[HealthCheck.too_slow])
+
+
+_register_hypothesis_profiles()
 
 
 def current_profile() -> Profile:

@@ -1,4 +1,4 @@
-"""`python -m mockserver` is `mockserver`."""
+"""`python -m pipedrive_mock` is `mockserver`."""
 from __future__ import annotations
 
 import sys

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from flask import Flask
 
-from . import serving
+from . import __version__, serving
 from .app import create_app
 from .constants import (ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, JOURNAL_SIZE,
                         USER_TOKEN)
@@ -20,8 +20,11 @@ SERVER_THREADS = 8
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockserver", description="Offline mock of Pipedrive's Activities API")
+    version = f"mockserver {__version__}"
+    parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the mock over HTTP")
+    serve.add_argument("--version", action="version", version=version)
     serve.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0 picks a free one)")
     serve.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated data")
@@ -83,7 +86,7 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "serve")  # `mockserver` and `python -m mockserver` alone serve
     args = build_parser().parse_args(argv)
     if args.command == "serve":

@@ -35,6 +35,15 @@ def add_activity(client: FlaskClient, token: str = ADMIN_TOKEN, subject: str = "
     return api(client, "POST", "/api/v2/activities", token, json={"subject": subject})
 
 
+# -- health ---------------------------------------------------------------------------------------
+def test_health_answers_ok_with_version_and_companies(client: FlaskClient) -> None:
+    from pipedrive_mock import __version__
+
+    assert client.get("/_mock/health").get_json() == {"status": "ok", "version": __version__, "companies": 1}
+    client.post("/_mock/companies", json={"activities": 0})
+    assert client.get("/_mock/health").get_json()["companies"] == 2
+
+
 # -- users and companies ---------------------------------------------------------------------------
 def test_users_lists_every_user_with_token(client: FlaskClient) -> None:
     users = client.get("/_mock/users").get_json()["users"]

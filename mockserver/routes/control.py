@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from .. import snapshot, times
+from .. import __version__, snapshot, times
 from ..constants import DEFAULT_ACTIVITIES, DEFAULT_COMPANY_ID, DEFAULT_SEED
 from ..contract import CONTROL_SPEC_FILE, spec_text
 from ..errors import ApiError, BadRequest, NotFound, json_response
@@ -61,6 +61,13 @@ def _authorize(expected: str | None) -> None:
 @blueprint.get("/openapi.yaml")
 def openapi() -> Response:
     return Response(spec_text(CONTROL_SPEC_FILE), mimetype="application/yaml")
+
+
+@blueprint.get("/health")
+def health() -> Response:
+    """A JSON object other parts of the mock may add keys to (the spec leaves it open)."""
+    companies = sum(1 for _ in state().store.companies())
+    return json_response({"status": "ok", "version": __version__, "companies": companies})
 
 
 @blueprint.get("/users")
