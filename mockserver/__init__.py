@@ -13,11 +13,12 @@ __version__ = "0.1.0"
 
 __all__ = ["ADMIN_TOKEN", "USER_TOKEN", "Clock", "MockState", "Store", "__version__", "create_app"]
 
-_HOMES = {"ADMIN_TOKEN": "constants", "USER_TOKEN": "constants", "Clock": "clock", "MockState": "app",
+_HOMES = {"ADMIN_TOKEN": "constants", "USER_TOKEN": "constants", "Clock": "clock", "MockState": "state",
           "Store": "store", "create_app": "app"}
 
 if TYPE_CHECKING:
-    from .app import MockState, create_app
+    from .app import create_app
+    from .state import MockState
     from .clock import Clock
     from .constants import ADMIN_TOKEN, USER_TOKEN
     from .store import Store

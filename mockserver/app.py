@@ -3,39 +3,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response
 
-from . import errors, request as pipeline
-from .clock import Clock
+from . import errors, pipeline
 from .constants import DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES
-from .contract import CONTROL_SPEC_FILE, Contract, load_spec, spec_text
-from .faults import Faults
+from .contract import Contract, spec_text
 from .journal import Journal
-from .ratelimit import RateLimiter
 from .routes import control_blueprint, dashboard_blueprint, v1_blueprint, v2_blueprint
+from .state import MockState
 from .statefile import StateFile
 from .store import Store
-
-
-@dataclass
-class MockState:
-    """Everything one mock server holds, reachable from Python as `app.extensions["pipedrive_mock"]`."""
-    store: Store
-    contract: Contract
-    journal: Journal = field(default_factory=Journal)
-    faults: Faults = field(default_factory=Faults)
-    rate_limit: RateLimiter = field(default_factory=RateLimiter)
-    # Where every acknowledged write is saved (`--state-file`), and the control API's token.
-    state_file: StateFile | None = None
-    control_token: str | None = None
-    control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE), costs=False))
-
-    @property
-    def clock(self) -> Clock:
-        return self.store.clock
 
 
 class MockFlask(Flask):

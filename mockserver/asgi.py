@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from .request import ANSWER_DELAY, SERVER_HOLDS_ANSWERS
+from .pipeline import ANSWER_DELAY, SERVER_HOLDS_ANSWERS
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

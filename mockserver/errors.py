@@ -4,9 +4,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import orjson
 from flask import Flask, Response, current_app, got_request_exception
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from .response import json_response
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +90,6 @@ class OAuthError(ApiError):
 
 class InjectedFault(ApiError):
     """An error a test asked for through /_mock/faults."""
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(orjson.dumps(body), status=status, mimetype="application/json")
-    if headers:
-        response.headers.update(headers)
-    return response
 
 
 def error_response(error: ApiError) -> Response:

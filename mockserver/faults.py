@@ -57,9 +57,17 @@ class Faults:
 
     def __init__(self, seed: int = 0) -> None:
         self._lock = threading.Lock()
+        self._seed = seed
         self._faults: dict[int, Fault] = {}
         self._ids = itertools.count(1)
         self._random = random.Random(seed)
+
+    def reset(self) -> None:
+        """No faults, ids from 1 again, and the same chances as at the start."""
+        with self._lock:
+            self._faults.clear()
+            self._ids = itertools.count(1)
+            self._random = random.Random(self._seed)
 
     def add(self, *, method: str | None = None, path: str | None = None, status: int | None = None,
             latency_ms: int = 0, times: int | None = None, probability: float = 1.0) -> Fault:

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from flask import Response
 
 from .model import Activity
 from .schemas import ActivityV1Schema, ActivityV2Schema
@@ -13,7 +12,6 @@ from .schemas import ActivityV1Schema, ActivityV2Schema
 _V2 = ActivityV2Schema(exclude=("attendees",))
 _V2_WITH_ATTENDEES = ActivityV2Schema()
 _V1 = ActivityV1Schema()
-_LIST_HEAD = b'{"success":true,"data":['
 
 
 def v2_dict(activity: Activity, attendees: bool = False) -> dict[str, Any]:
@@ -48,31 +46,3 @@ def v1_json(activity: Activity) -> bytes:
     if cached is None:
         cached = activity.cache["v1"] = _kept(_V1.dump(activity))
     return cached
-
-
-def _json(body: bytes, status: int = 200) -> Response:
-    return Response(body, status=status, mimetype="application/json")
-
-
-def envelope(data: bytes, additional_data: dict[str, Any] | None = None) -> Response:
-    """`{"success": true, "data": ..., "additional_data": {...}}`; additional_data is never null."""
-    if additional_data is None:
-        return _json(b'{"success":true,"data":%b}' % data)
-    # One join: a list page is tens of kilobytes, so each concatenation would copy all of it.
-    return _json(b"".join((b'{"success":true,"data":', data, b',"additional_data":',
-                           orjson.dumps(additional_data), b"}")))
-
-
-def list_body(items: list[bytes], additional_data: dict[str, Any]) -> bytes:
-    """The envelope of a JSON array of `items`, in one copy: a list page is tens of kilobytes."""
-    tail = b'],"additional_data":' + orjson.dumps(additional_data) + b"}"
-    if not items:
-        return _LIST_HEAD + tail
-    parts = list(items)
-    parts[0] = _LIST_HEAD + parts[0]
-    parts[-1] = parts[-1] + tail
-    return b",".join(parts)
-
-
-def json_response(body: bytes) -> Response:
-    return _json(body)

@@ -32,6 +32,7 @@ class Store:
         store = cls(clock, strict_links=strict_links)
         store.create_company(seed=seed, activities=activities,
                              admin_token=admin_token, user_token=user_token)
+        store.mark_pristine()
         return store
 
     # -- companies and users --------------------------------------------------------------------
@@ -89,6 +90,7 @@ class Store:
             self._companies = {company.id: company for company in companies}
             self._tokens = tokens
             self._next_user_id = next_user_id
+            self.mark_pristine()
 
     def authenticate(self, token: str | None) -> tuple[Company, User] | None:
         user = self._tokens.get(token) if token else None
@@ -121,24 +123,24 @@ class Store:
 
     # -- whole-state operations -------------------------------------------------------------------
     def mark_pristine(self) -> None:
-        """Remember which companies exist and the next user id, for a whole-store `reset`.
+        """Remember which companies exist and the next user id: what `reset(drop_added=True)` returns to.
 
-        Opt-in: a store that never calls this keeps companies created later across resets.
+        Done when the store is made (`default`) and when a whole state is swapped in (`replace`).
         """
         with self._lock:
             self._pristine = (frozenset(self._companies), self._next_user_id)
 
-    def reset(self, company_id: int | None = None) -> None:
+    def reset(self, company_id: int | None = None, *, drop_added: bool = False) -> None:
         """Every company (or one) back to its seeded state.
 
-        After `mark_pristine`, a whole-store reset also drops the companies created since and hands
-        out the same user ids again, so what one test did leaves no trace in the next.
+        With `drop_added`, a whole-store reset also drops the companies created since `mark_pristine`
+        and hands out the same user ids again, so what one test did leaves no trace in the next.
         """
         targets = [self.company(company_id)] if company_id is not None else self.companies()
         for company in targets:
             company.reset()
             self._sync_tokens(company)
-        if company_id is None and self._pristine is not None:
+        if drop_added and company_id is None and self._pristine is not None:
             companies, next_user_id = self._pristine
             with self._lock:
                 for extra in set(self._companies) - companies:

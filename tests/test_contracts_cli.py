@@ -95,3 +95,10 @@ def test_cli_against_broken_target_exits_1_naming_operation_and_check(capsys: py
     assert "GET /api/v2/activities: response_schema_conformance failed" in out
     failures = [f.get("type") for f in ET.parse(junit).iter("failure")]
     assert "response_schema_conformance" in failures
+
+
+def test_importing_the_contracts_package_loads_neither_schemathesis_nor_hypothesis() -> None:
+    code = ("import sys, pipedrive_mock.contracts as c; "
+            "print(sorted(m for m in ('schemathesis', 'hypothesis') if m in sys.modules)); c.Report")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, check=True)
+    assert out.stdout.strip() == "[]"

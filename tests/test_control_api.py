@@ -100,6 +100,42 @@ def test_reset_of_unknown_company_returns_404(client: FlaskClient) -> None:
     assert "99" in response.get_json()["error"]
 
 
+def _arm_everything(client: FlaskClient) -> None:
+    """A frozen clock, a fault, a rate limit, a journal entry and an added company."""
+    client.post("/_mock/clock", json={"now": "2031-01-01T00:00:00Z"})
+    client.post("/_mock/faults", json={"path": "/nowhere", "status": 503})
+    client.post("/_mock/rate-limit", json={"daily_budget": 100})
+    client.post("/_mock/companies", json={"activities": 0})
+    add_activity(client)
+
+
+def test_reset_of_data_leaves_clock_faults_limits_journal_and_added_companies(client: FlaskClient) -> None:
+    _arm_everything(client)
+    assert client.post("/_mock/reset").get_json() == {"reset": [1, 2]}
+    assert client.get("/_mock/clock").get_json() == {"now": "2031-01-01T00:00:00Z", "frozen": True}
+    assert len(client.get("/_mock/faults").get_json()["faults"]) == 1
+    assert client.get("/_mock/rate-limit").get_json()["daily_budget"] == 100
+    assert len(client.get("/_mock/requests").get_json()["requests"]) == 1
+    assert len(api(client, "GET", "/api/v2/activities").get_json()["data"]) == 5
+
+
+def test_reset_of_everything_is_a_fresh_start(app: Flask, client: FlaskClient) -> None:
+    _arm_everything(client)
+    assert client.post("/_mock/reset", json={"everything": True}).get_json() == {"reset": [1]}
+    assert client.get("/_mock/clock").get_json()["frozen"] is False
+    assert client.get("/_mock/faults").get_json()["faults"] == []
+    assert client.get("/_mock/rate-limit").get_json()["daily_budget"] is None
+    assert client.get("/_mock/requests").get_json()["requests"] == []
+    assert [u["company_id"] for u in client.get("/_mock/users").get_json()["users"]] == [1, 1]
+    assert client.post("/_mock/faults", json={"status": 503, "times": 1}).get_json()["id"] == 1
+
+
+def test_reset_of_everything_with_a_company_id_returns_400(client: FlaskClient) -> None:
+    response = client.post("/_mock/reset", json={"everything": True, "company_id": 1})
+    assert response.status_code == 400
+    assert "'everything'" in response.get_json()["error"]
+
+
 @pytest.mark.parametrize("path, body", [("/_mock/companies", {"seed": 90219.0}),
                                         ("/_mock/seed", {"activities": 20.0})])
 def test_control_body_with_float_for_integer_returns_400(client: FlaskClient, path: str, body: dict) -> None:

@@ -8,19 +8,18 @@ from pipedrive_mock import ADMIN_TOKEN, Store, create_app
 from pipedrive_mock import listing
 
 
-def test_store_reset_after_mark_pristine_drops_new_companies_and_reuses_user_ids() -> None:
+def test_store_reset_dropping_added_drops_new_companies_and_reuses_user_ids() -> None:
     store = Store.default(activities=3)
-    store.mark_pristine()
     first = store.add_user(store.company(1), "Ann", "ann-token-1")
     extra = store.create_company(activities=1)
-    store.reset()
+    store.reset(drop_added=True)
     assert [c.id for c in store.companies()] == [1]
     assert store.authenticate(extra.users[min(extra.users)].token) is None
     assert store.authenticate("ann-token-1") is None
     assert store.add_user(store.company(1), "Bob", "bob-token-1").id == first.id
 
 
-def test_store_reset_without_mark_pristine_keeps_new_companies() -> None:
+def test_store_reset_of_data_only_keeps_new_companies() -> None:
     store = Store.default(activities=3)
     store.create_company(activities=1)
     store.reset()

@@ -10,9 +10,10 @@ from flask import Blueprint, Response, g, request
 from .. import __version__, snapshot, times
 from ..constants import DEFAULT_ACTIVITIES, DEFAULT_COMPANY_ID, DEFAULT_SEED
 from ..contract import CONTROL_SPEC_FILE, spec_text
-from ..errors import ApiError, BadRequest, NotFound, json_response
+from ..errors import ApiError, BadRequest, NotFound
 from ..model import User
-from ..request import state
+from ..pipeline import RequestContext, current, state
+from ..response import json_response
 
 CONTROL_TOKEN_HEADER = "x-mock-control-token"
 
@@ -29,14 +30,14 @@ def _authorize_and_validate() -> None:
     _authorize(state().control_token)
     rule = request.url_rule
     operation = state().control.find(rule.rule, request.method) if rule is not None else None
-    g.params, g.body = {}, None
+    ctx = g.ctx = RequestContext(operation=operation, violations=[])
     if operation is None:
         return
     params, violations = operation.check_parameters(request.view_args or {}, request.args.to_dict(flat=False))
     body, body_violations = operation.check_body(request.content_type, request.get_data(cache=True))
     if violations or body_violations:
         raise BadRequest("; ".join([*violations, *body_violations]))
-    g.params, g.body = params, body
+    ctx.params, ctx.body = params, body
 
 
 def _authorize(expected: str | None) -> None:
@@ -77,7 +78,7 @@ def list_users() -> Response:
 
 @blueprint.post("/companies")
 def add_company() -> Response:
-    body = g.body or {}
+    body = current().body or {}
     company = state().store.create_company(seed=body.get("seed", DEFAULT_SEED),
                                            activities=body.get("activities", DEFAULT_ACTIVITIES))
     return json_response({"company_id": company.id, "users": [user_dict(u) for u in company.users.values()]},
@@ -86,16 +87,16 @@ def add_company() -> Response:
 
 @blueprint.post("/reset")
 def reset() -> Response:
-    store = state().store
-    company_id = (g.body or {}).get("company_id")
-    store.reset(company_id)
-    ids = [company_id] if company_id is not None else [c.id for c in store.companies()]
-    return json_response({"reset": ids})
+    """MockState.reset, as the pytest plugin calls it: the data by default, or everything."""
+    body = current().body or {}
+    if body.get("everything") and "company_id" in body:
+        raise BadRequest("Invalid request body: 'everything' resets every company; leave out 'company_id'")
+    return json_response({"reset": state().reset(body.get("company_id"), everything=body.get("everything", False))})
 
 
 @blueprint.post("/seed")
 def seed() -> Response:
-    body = g.body or {}
+    body = current().body or {}
     store = state().store
     company = store.company(body.get("company_id", DEFAULT_COMPANY_ID))
     seed_value = body.get("seed", company.seed if company.seed is not None else DEFAULT_SEED)
@@ -110,7 +111,7 @@ def get_snapshot() -> Response:
 
 @blueprint.put("/snapshot")
 def put_snapshot() -> Response:
-    snapshot.restore(state().store, g.body)
+    snapshot.restore(state().store, current().body)
     return get_snapshot()
 
 
@@ -127,7 +128,7 @@ def get_clock() -> Response:
 @blueprint.post("/clock")
 def set_clock() -> Response:
     """`now` sets and freezes, `advance` moves, `frozen` stops or restarts time; in that order."""
-    clock, body = state().clock, g.body
+    clock, body = state().clock, current().body
     target = times.clock_instant(body["now"], "field 'now'") if "now" in body else clock.time()
     times.check_clock(target + body.get("advance", 0), "the clock after 'advance'")
     if "now" in body:
@@ -143,7 +144,7 @@ def set_clock() -> Response:
 
 @blueprint.get("/requests")
 def list_requests() -> Response:
-    entries = state().journal.entries(g.params.get("method"), g.params.get("path"))
+    entries = state().journal.entries(current().params.get("method"), current().params.get("path"))
     return json_response({"requests": [e.to_dict() for e in entries]})
 
 
@@ -162,7 +163,7 @@ def list_faults() -> Response:
 
 @blueprint.post("/faults")
 def add_fault() -> Response:
-    body = dict(g.body)
+    body = dict(current().body)
     if body.get("method"):
         body["method"] = body["method"].upper()
     return json_response(state().faults.add(**body).to_dict(), 201)
@@ -178,8 +179,8 @@ def clear_faults() -> Response:
 
 @blueprint.delete("/faults/<id>")
 def clear_fault(id: str) -> Response:
-    if not state().faults.clear(g.params["id"]):
-        raise NotFound(f"Fault {g.params['id']} was not found (GET /_mock/faults lists them)")
+    if not state().faults.clear(current().params["id"]):
+        raise NotFound(f"Fault {current().params['id']} was not found (GET /_mock/faults lists them)")
     return json_response({"cleared": 1})
 
 
@@ -190,4 +191,4 @@ def get_rate_limit() -> Response:
 
 @blueprint.post("/rate-limit")
 def set_rate_limit() -> Response:
-    return json_response(state().rate_limit.configure(**g.body).to_dict())
+    return json_response(state().rate_limit.configure(**current().body).to_dict())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, send_from_directory
 
-from ..request import state
+from ..pipeline import state
 from .control import _authorize as authorize
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/_mock/ui")

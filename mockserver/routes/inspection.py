@@ -5,13 +5,14 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from flask import Response, g
+from flask import Response
 
 from .. import inspection
-from ..errors import NotFound, json_response
+from ..errors import NotFound
 from ..explanation import explain
 from ..model import Activity
-from ..request import state
+from ..pipeline import current, state
+from ..response import json_response
 from .. import times
 from .control import blueprint, user_dict
 
@@ -26,7 +27,7 @@ def activity_dict(activity: Activity) -> dict[str, Any]:
 
 @blueprint.get("/journal")
 def list_journal() -> Response:
-    params = g.params
+    params = current().params
     query = inspection.JournalQuery(method=params.get("method"), path=params.get("path"),
                                     status=params.get("status"), violations=params.get("violations"),
                                     company_id=params.get("company_id"), activity_id=params.get("activity_id"))
@@ -36,7 +37,7 @@ def list_journal() -> Response:
 
 @blueprint.get("/journal/<id>")
 def get_journal_entry(id: str) -> Response:
-    number = g.params["id"]
+    number = current().params["id"]
     entry = inspection.journal_entry(state().journal, number)
     if entry is None:
         raise NotFound(f"Journal entry {number} is not held (the journal keeps the newest entries; "
@@ -53,7 +54,7 @@ def list_companies() -> Response:
 
 @blueprint.get("/companies/<id>")
 def get_company(id: str) -> Response:
-    company = state().store.company(g.params["id"])
+    company = state().store.company(current().params["id"])
     return json_response({**inspection.company_summary(company),
                           "users": [user_dict(u) for u in company.users.values()],
                           "activity_types": [asdict(t) for t in company.activity_types.values()]})
@@ -61,7 +62,7 @@ def get_company(id: str) -> Response:
 
 @blueprint.get("/companies/<id>/activities")
 def list_company_activities(id: str) -> Response:
-    params = g.params
+    params = current().params
     company = state().store.company(params["id"])
     query = inspection.ActivityQuery(sort_by=params["sort_by"], sort_direction=params["sort_direction"],
                                      deleted=params["deleted"], owner_id=params.get("owner_id"),

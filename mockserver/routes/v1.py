@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import orjson
-from flask import Blueprint, Response, g
+from flask import Blueprint, Response
 
 from .. import listing
 from ..company import page_key
-from ..render import envelope, json_response, list_body, v1_json
-from ..request import current
+from ..pipeline import current
+from ..render import v1_json
+from ..response import envelope, json_response, list_body
 
 blueprint = Blueprint("v1", __name__)
 
@@ -19,14 +20,14 @@ def get_activities_collection() -> Response:
     listing.check_collection_access(ctx.user)
 
     def render() -> bytes:
-        found, next_cursor = listing.collection_v1(ctx.company, g.params)
+        found, next_cursor = listing.collection_v1(ctx.company, ctx.params)
         return list_body([v1_json(a) for a in found], {"next_cursor": next_cursor})
-    return json_response(ctx.company.page_body(page_key("v1", g.params), render))
+    return json_response(ctx.company.page_body(page_key("v1", ctx.params), render))
 
 
 @blueprint.delete("/v1/activities")
 @blueprint.delete("/api/v1/activities")
 def delete_activities() -> Response:
     ctx = current()
-    deleted = ctx.company.delete_many(ctx.user, g.params["ids"], ctx.now)
+    deleted = ctx.company.delete_many(ctx.user, ctx.params["ids"], ctx.now)
     return envelope(orjson.dumps({"id": deleted}))

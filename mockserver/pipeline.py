@@ -1,26 +1,31 @@
 """The way through for every Pipedrive call: auth, rate limit, faults, validation, then the view.
 
-Runs as Flask's before_request; the journal and the rate-limit headers are added in after_request.
+Runs as Flask's before_request; the journal, the state file and the rate-limit headers follow in
+after_request. It knows operations of the contract, never a resource: what an operation costs, which
+parameters and body it takes, all come from openapi.yaml. What a request carries through it is one
+`RequestContext`, at `flask.g.ctx`.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from flask import Request, Response, current_app, g, request
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .company import Company
 from .errors import ApiError, BadRequest, Unauthorized, error_response
 from .journal import RawEntry, mask_token
-from .model import User
-from .schemas import ActivityInputSchema
 
 if TYPE_CHECKING:
-    from .app import MockState
+    from .company import Company
+    from .contract import Operation
+    from .model import User
+    from .ratelimit import Headers
+    from .state import MockState
 
 log = logging.getLogger(__name__)
 
@@ -31,27 +36,40 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).
 ANSWER_DELAY = "mockserver.answer_delay"
 SERVER_HOLDS_ANSWERS = "mockserver.server_holds_answers"
-_INPUT = ActivityInputSchema()
-# Partial only at the top level: `partial=True` would reach into nested attendees and participants
-# and skip their defaults, so an update would store an attendee without `name` or a participant
-# without `primary`, which the v2 response schema requires.
-_INPUT_PARTIAL = ActivityInputSchema(partial=tuple(ActivityInputSchema._declared_fields))
 
 
-class CallContext(NamedTuple):
-    """Who is calling and when, for the views (a tuple: made on every request)."""
-    company: Company
-    user: User
-    now: datetime
-    strict_links: bool
+@dataclass(slots=True, eq=False)
+class RequestContext:
+    """Everything one Pipedrive call carries, filled in as the pipeline goes.
+
+    Views run only once the caller is known and the request is valid, so `company`, `user` and
+    `now` are set for them; the journal reads whatever the pipeline got to.
+    """
+    operation: Operation | None = None      # None: no operation of the contract matches
+    token: str | None = None
+    oauth: bool = False
+    company: Company = field(default=None)  # type: ignore[assignment]
+    user: User = field(default=None)  # type: ignore[assignment]
+    now: datetime = field(default=None)  # type: ignore[assignment]
+    strict_links: bool = False
+    rate_headers: Headers | None = None
+    query: dict[str, list[str]] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+    violations: list[str] | None = None     # None: not validated yet
+
+    @property
+    def company_id(self) -> int | None:
+        return self.company.id if self.company is not None else None
 
 
 def state() -> MockState:
     return _real(current_app).extensions["pipedrive_mock"]
 
 
-def current() -> CallContext:
-    return g.call
+def current() -> RequestContext:
+    """The context of the request being served."""
+    return g.ctx
 
 
 def is_api_path(path: str) -> bool:
@@ -71,14 +89,14 @@ def token_from_request() -> tuple[str | None, bool]:
     return request.args.get("api_token") or None, False
 
 
-def load_body() -> dict[str, Any]:
-    """The validated body as record fields, through marshmallow (v2 is strict: no 0/1, no 5.0)."""
-    schema = _INPUT_PARTIAL if request.method == "PATCH" else _INPUT
+def load_body(schema: Schema) -> dict[str, Any]:
+    """The validated body through a resource's marshmallow schema; its complaints answer 400 naming the field."""
+    ctx = current()
     try:
-        return schema.load(g.body)
+        return schema.load(ctx.body)
     except ValidationError as exc:
         violations = [f"Invalid value for field '{field}': {problems}" for field, problems in _flatten(exc.messages)]
-        g.violations = [*g.violations, *violations]
+        ctx.violations = [*(ctx.violations or ()), *violations]
         raise BadRequest("; ".join(violations)) from None
 
 
@@ -95,43 +113,41 @@ def _real(proxy: Any) -> Any:
 
 
 def before_request() -> None:
-    req, call = _real(request), _real(g)
+    req = _real(request)
     if not is_api_path(req.path):
         return
     st = state()
+    ctx = g.ctx = RequestContext()
     rule = req.url_rule
     # HEAD is GET without the body (Flask routes it to the GET view): same auth, cost and checks.
     method = "GET" if req.method == "HEAD" else req.method
-    operation = st.contract.find(rule.rule, method) if rule is not None else None
-    call.operation = operation
+    operation = ctx.operation = st.contract.find(rule.rule, method) if rule is not None else None
     if operation is None:
         return  # routing answers 404/405; the journal notes the violation
-    token, oauth = token_from_request()
-    call.token = token
+    token, ctx.oauth = token_from_request()
+    ctx.token = token
     found = st.store.authenticate(token)
     if found is None:
         raise Unauthorized()
-    company, user = found
-    call.company_id = company.id
+    company, user = ctx.company, ctx.user = found
     now = st.clock.time()
     company.purge(now)
-    call.rate_headers = st.rate_limit.spend(company.id, token or "", operation.token_cost, now, oauth)
+    ctx.rate_headers = st.rate_limit.spend(company.id, token or "", operation.token_cost or 0, now, ctx.oauth)
     fault = st.faults.take(req.method, req.path)
     if fault is not None:
         req.environ[ANSWER_DELAY] = fault.delay  # MockFlask.wsgi_app holds the answer back
         fault.raise_status()
-    _validate()
-    if call.violations:
-        raise BadRequest("; ".join(call.violations))
-    call.call = CallContext(company, user, st.clock.now(), st.store.strict_links)
+    _validate(req, ctx)
+    if ctx.violations:
+        raise BadRequest("; ".join(ctx.violations))
+    ctx.now, ctx.strict_links = st.clock.now(), st.store.strict_links
 
 
-def _query(req: Request, call: Any) -> dict[str, list[str]]:
+def _query(req: Request, ctx: RequestContext) -> dict[str, list[str]]:
     """The query string as lists of values, parsed once per request (validation and journal share it)."""
-    query = call.get("query")
-    if query is None:
-        query = call.query = _parse_query(req.query_string) if req.query_string else {}
-    return query
+    if ctx.query is None:
+        ctx.query = _parse_query(req.query_string) if req.query_string else {}
+    return ctx.query
 
 
 def _parse_query(raw: bytes) -> dict[str, list[str]]:
@@ -142,32 +158,33 @@ def _parse_query(raw: bytes) -> dict[str, list[str]]:
     return query
 
 
-def _validate() -> None:
-    req, call = _real(request), _real(g)
-    operation = call.operation
-    params, violations = operation.check_parameters(req.view_args or {}, _query(req, call))
+def _validate(req: Request, ctx: RequestContext) -> None:
+    operation = ctx.operation
+    assert operation is not None
+    params, violations = operation.check_parameters(req.view_args or {}, _query(req, ctx))
     body, body_violations = (operation.check_body(req.content_type, req.get_data(cache=True))
                              if operation.has_body else (None, []))
-    call.params, call.body, call.violations = params, body, violations + body_violations
+    ctx.params, ctx.body, ctx.violations = params, body, violations + body_violations
 
 
 def after_request(response: Response) -> Response:
     st = state()
     response = _persist(response, st)
-    req, call = _real(request), _real(g)
+    req = _real(request)
     if not is_api_path(req.path):
         return response
-    headers = call.get("rate_headers")
+    ctx: RequestContext = g.get("ctx") or RequestContext()
+    headers = ctx.rate_headers
     # The rate-limit headers come all together: a 429 carries its own, every other response gets these.
     # Only a refused charge answers 429 with them, so a request that was charged needs no look.
     if headers is None:
-        headers = st.rate_limit.peek(call.get("company_id"), call.get("token"), st.clock.time())
+        headers = st.rate_limit.peek(ctx.company_id, ctx.token, st.clock.time())
         if headers[0][0] in response.headers:
             headers = []
     # Straight onto werkzeug's header list: Headers.extend checks each value for newlines, and these
     # are digits the mock formatted itself (the check costs about 2 us a request).
     response.headers._list.extend(headers)
-    st.journal.record(_journal_entry(req, call, response.status_code, st))
+    st.journal.record(_journal_entry(req, ctx, response.status_code, st))
     return response
 
 
@@ -189,24 +206,24 @@ def _persist(response: Response, st: MockState) -> Response:
     return response
 
 
-def _journal_entry(req: Request, call: Any, status: int, st: MockState) -> RawEntry:
-    operation = call.get("operation")
+def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState) -> RawEntry:
+    operation = ctx.operation
     if operation is None:
         violations = [f"No operation of the contract matches {req.method} {req.path}"]
     else:
-        if "violations" not in call:
+        if ctx.violations is None:
             try:
-                _validate()
+                _validate(req, ctx)
             except RequestEntityTooLarge:
-                call.violations, call.body = [], None  # the size violation is noted with the body below
-        violations = list(call.violations)
-    body = call.get("body")
+                ctx.violations, ctx.body = [], None  # the size violation is noted with the body below
+        violations = list(ctx.violations or ())
+    body = ctx.body
     if body is None and req.environ.get("CONTENT_LENGTH") and req.content_length:
         if req.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or req.content_length):
             violations.append(f"The request body ({req.content_length} bytes) is over the size limit")
         else:
             body = req.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
-    token, _ = token_from_request() if "token" not in call else (call.token, False)
-    return RawEntry(st.clock.time(), req.method, req.path, _query(req, call), body, status,
+    token = ctx.token if ctx.token is not None else token_from_request()[0]
+    return RawEntry(st.clock.time(), req.method, req.path, _query(req, ctx), body, status,
                     operation.operation_id if operation else None, mask_token(token), violations,
-                    call.get("company_id"))
+                    ctx.company_id)

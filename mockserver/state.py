@@ -1,0 +1,54 @@
+"""MockState: everything one mock server holds, and the one `reset` the plugin and `POST /_mock/reset` share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .clock import Clock
+from .contract import CONTROL_SPEC_FILE, Contract, load_spec
+from .faults import Faults
+from .journal import Journal
+from .ratelimit import RateLimiter
+from .statefile import StateFile
+from .store import Store
+
+
+@dataclass
+class MockState:
+    """Everything one mock server holds, reachable from Python as `app.extensions["pipedrive_mock"]`."""
+    store: Store
+    contract: Contract
+    journal: Journal = field(default_factory=Journal)
+    faults: Faults = field(default_factory=Faults)
+    rate_limit: RateLimiter = field(default_factory=RateLimiter)
+    # Where every acknowledged write is saved (`--state-file`), and the control API's token.
+    state_file: StateFile | None = None
+    control_token: str | None = None
+    control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE), costs=False))
+
+    @property
+    def clock(self) -> Clock:
+        return self.store.clock
+
+    def reset(self, company_id: int | None = None, *, everything: bool = False) -> list[int]:
+        """Back to the seeded state; the ids of the companies reset.
+
+        By default only data: every company (or `company_id`) returns to the state its last seed,
+        creation or snapshot restore left; companies added since stay, at their own seeded state. The
+        clock, the journal, faults and rate limits are left as they are: each has its own control, and a
+        test that froze the clock or armed a fault before resetting the data means to keep them.
+
+        `everything=True` is a fresh start, what the pytest plugin does before each test: the data as
+        above, companies added since the seeded state dropped (with their users and tokens), the clock
+        back to wall time, the journal emptied, every fault cleared and rate limits off.
+        """
+        if everything and company_id is not None:
+            raise ValueError("a reset of everything is of every company; give no company_id")
+        ids = [company_id] if company_id is not None else [c.id for c in self.store.companies()]
+        self.store.reset(company_id, drop_added=everything)
+        if everything:
+            ids = [c.id for c in self.store.companies()]
+            self.clock.reset()
+            self.journal.clear()
+            self.faults.reset()
+            self.rate_limit.reset()
+        return ids
