@@ -11,16 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["ADMIN_TOKEN", "USER_TOKEN", "Clock", "MockState", "Store", "__version__", "create_app"]
+__all__ = ["ADMIN_TOKEN", "USER_TOKEN", "Clock", "LiveServer", "MockState", "RunningMock", "Store", "__version__",
+           "create_app", "serve"]
 
 _HOMES = {"ADMIN_TOKEN": "constants", "USER_TOKEN": "constants", "Clock": "clock", "MockState": "state",
-          "Store": "store", "create_app": "app"}
+          "Store": "store", "create_app": "app", "LiveServer": "live", "RunningMock": "live", "serve": "live"}
 
 if TYPE_CHECKING:
     from .app import create_app
     from .state import MockState
     from .clock import Clock
     from .constants import ADMIN_TOKEN, USER_TOKEN
+    from .live import LiveServer, RunningMock, serve
     from .store import Store
 
 

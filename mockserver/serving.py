@@ -4,7 +4,7 @@ uvicorn is the default: one process, one thread, an event loop with a C HTTP par
 uvloop where installed. The app is called inline on the loop (asgi.py), so idle keep-alive clients and
 slow uploads hold nothing up, a fault's delay holds up only its own answer, and no lock is handed
 between threads for each request. waitress (pure Python, a pool of threads) can be chosen with
-`--server waitress`; the pytest plugin runs it in a thread (fixtures/server.py).
+`--server waitress`. The pytest plugin and `pipedrive_mock.serve()` run uvicorn in a thread (live.py).
 """
 from __future__ import annotations
 

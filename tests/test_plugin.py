@@ -208,3 +208,27 @@ def test_plugin_readme_example_file_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_pipedrive_client=example)
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=example.count("\ndef test_"))
+
+
+def test_plugin_fault_delay_holds_up_only_its_own_answer(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+import threading, time
+
+def test_delay(pipedrive_mock):
+    pipedrive_mock.faults.add(method="GET", path="/api/v2/activities/1", latency_ms=3000, times=4)
+    delayed = [threading.Thread(target=requests.get, args=(pipedrive_mock.v2_url + "/activities/1",),
+                                kwargs={"headers": HEADERS}) for _ in range(4)]
+    for thread in delayed:
+        thread.start()
+    deadline = time.monotonic() + 30
+    while len(pipedrive_mock.requests) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)   # the delayed requests take effect when they arrive; their answers wait
+    assert len(pipedrive_mock.requests) == 4
+    answered = requests.get(pipedrive_mock.v2_url + "/activities/2", headers=HEADERS)
+    assert answered.status_code == 200
+    assert all(thread.is_alive() for thread in delayed)   # still waiting: nothing waited for them
+    pipedrive_mock.store.add_activity(subject="meanwhile")   # nor does the test's own arranging
+    for thread in delayed:
+        thread.join()
+""")
+    result.assert_outcomes(passed=1)

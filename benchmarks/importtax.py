@@ -1,0 +1,125 @@
+"""What installing the project costs a user's pytest sessions: the import tax of the plugin.
+
+Run: `python benchmarks/importtax.py` from the repository root (about two minutes, most of it making
+two virtual environments in a temporary folder). Both have the same pytest; one also has this project,
+installed as a user installs it (`pip install <repository>`, no extras). In turns, so that load from
+elsewhere falls on both alike, each runs:
+
+- `pytest --co` on a file of one trivial test (the baseline: the venv without the project);
+- `pytest` on the same file (a session that never asks for the fixture);
+- with the project, `pytest` on a file whose one test uses `pipedrive_mock` once (one GET).
+
+Targets (issue 11): a session that does not use the fixture pays at most 0.3 s more than the venv
+without the project; one that uses `pipedrive_mock` once pays at most 0.8 s more. The medians are
+printed with the machine they were measured on; the exit status is 1 when a target is not held.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTEST_REQUIREMENT = "pytest>=8,<10"
+ROUNDS = 7
+NO_FIXTURE_TARGET_S = 0.3
+ONE_USE_TARGET_S = 0.8
+INSTALL_TIMEOUT = 900
+RUN_TIMEOUT = 120
+
+TRIVIAL_TEST = "def test_trivial():\n    assert 1 + 1 == 2\n"
+MOCK_TEST = '''import json
+import urllib.request
+
+
+def test_uses_the_mock_once(pipedrive_mock):
+    request = urllib.request.Request(pipedrive_mock.v2_url + "/activities/1",
+                                     headers={"x-api-token": pipedrive_mock.admin_token})
+    with urllib.request.urlopen(request) as response:
+        assert json.load(response)["data"]["id"] == 1
+'''
+
+
+def make_venv(where: Path, *requirements: str) -> Path:
+    venv.EnvBuilder(with_pip=True).create(where)
+    python = where / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
+                   check=True, timeout=INSTALL_TIMEOUT)
+    return python
+
+
+def session_seconds(python: Path, workdir: Path, *args: str) -> float:
+    """Wall time of one pytest process, from start to exit (what a user waits for)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir), "PYTHONDONTWRITEBYTECODE": ""}
+    start = time.perf_counter()
+    result = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd=workdir,
+                            env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"pytest failed in {python.parent.parent.name}:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                 if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (f"{os.cpu_count()} x {cpu}, {platform.system()} {platform.release()}, Python "
+            f"{platform.python_version()}; load average {load}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"runs of each kind, in turns (default {ROUNDS})")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="importtax-") as tmp:
+        base = Path(tmp)
+        print("making the two venvs (pytest alone; pytest and the project)...", flush=True)
+        without = make_venv(base / "without", PYTEST_REQUIREMENT)
+        with_project = make_venv(base / "with", PYTEST_REQUIREMENT, str(ROOT))
+        work = base / "work"
+        work.mkdir()
+        (work / "test_trivial.py").write_text(TRIVIAL_TEST)
+        (work / "test_mock.py").write_text(MOCK_TEST)
+        runs: dict[str, list[float]] = {name: [] for name in
+                                        ("co without", "co with", "run without", "run with", "mock with")}
+        for python, args_ in ((without, ["--co", "test_trivial.py"]), (with_project, ["--co", "test_trivial.py"])):
+            session_seconds(python, work, *args_)  # warm: byte-code compiled, files in the page cache
+        for _ in range(args.rounds):
+            runs["co without"].append(session_seconds(without, work, "--co", "test_trivial.py"))
+            runs["co with"].append(session_seconds(with_project, work, "--co", "test_trivial.py"))
+            runs["run without"].append(session_seconds(without, work, "test_trivial.py"))
+            runs["run with"].append(session_seconds(with_project, work, "test_trivial.py"))
+            runs["mock with"].append(session_seconds(with_project, work, "test_mock.py"))
+    median = {name: statistics.median(values) for name, values in runs.items()}
+    rows = [
+        ("pytest --co, trivial test", median["co without"], median["co with"], NO_FIXTURE_TARGET_S),
+        ("pytest, trivial test (fixture unused)", median["run without"], median["run with"], NO_FIXTURE_TARGET_S),
+        ("pytest, one test using pipedrive_mock", median["run without"], median["mock with"], ONE_USE_TARGET_S),
+    ]
+    print(f"import tax of pipedrive-activities-mock on pytest sessions ({args.rounds} rounds, medians)")
+    print(f"machine: {machine()}")
+    held_all = True
+    for name, baseline, measured, target in rows:
+        extra = measured - baseline
+        held = extra <= target
+        held_all &= held
+        print(f"{name:<40} without the project {baseline:6.3f} s | with {measured:6.3f} s | extra {extra:+6.3f} s "
+              f"(ratio {measured / baseline:4.2f}) | target <= {target:g} s: {'held' if held else 'NOT held'}")
+    return 0 if held_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The mock served from a background thread of this process, on the server `mockserver serve` runs.
+
+`serve()` is the public way to run the mock from Python outside pytest (README, "From Python"); the
+pytest plugin serves its mock through the same `LiveServer`. One thread runs uvicorn's event loop with
+the app called inline (asgi.py), so a fault's delay holds up only its own answer: other requests, and
+the test's own calls, go on meanwhile.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from .constants import ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_SEED, USER_TOKEN
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .state import MockState
+    from .clock import Clock
+    from .faults import Faults
+    from .journal import Journal
+    from .ratelimit import RateLimiter
+    from .store import Store
+
+START_TIMEOUT_SECONDS = 10.0
+STOP_TIMEOUT_SECONDS = 5.0
+# A request still in hand at stop (a fault's delay) gets this long before its connection is closed.
+STOP_GRACE_SECONDS = 1
+_POLL_SECONDS = 0.001
+
+
+class LiveServer:
+    """The WSGI app `app` served on `host` (a free port unless one is given) by uvicorn in a daemon thread."""
+
+    def __init__(self, app: Any, *, host: str = DEFAULT_HOST, port: int = 0) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        """The root URL, e.g. http://127.0.0.1:54321 (no trailing slash)."""
+        if self._server is None:
+            raise RuntimeError("the server is not running")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Bind, listen and have the loop serving before returning: the first request never races it."""
+        if self._server is not None:
+            raise RuntimeError("the server is already running")
+        import uvicorn
+
+        from . import serving
+        from .asgi import InlineWSGI
+
+        sock = serving.bind(self.host, self.port)  # raises OSError (port in use) here, in the caller
+        self.port = int(sock.getsockname()[1])
+        max_body = getattr(self.app, "config", {}).get("MAX_CONTENT_LENGTH")
+        config = uvicorn.Config(InlineWSGI(self.app, max_body=max_body), log_config=None, log_level="warning",
+                                access_log=False, lifespan="off", server_header=False,
+                                timeout_graceful_shutdown=STOP_GRACE_SECONDS)
+        self._server = server = uvicorn.Server(config)  # its signal handlers are for the main thread only
+        self._thread = threading.Thread(target=self._run, args=(server, sock), name=f"pipedrive-mock:{self.port}",
+                                        daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self._server = None
+                sock.close()
+                raise RuntimeError(f"the mock's server did not start on {self.host}:{self.port}") from self._failure
+            time.sleep(_POLL_SECONDS)
+
+    def _run(self, server: Any, sock: Any) -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # reported by start(), or lost with the daemon thread at exit
+            self._failure = exc
+
+    def stop(self) -> None:
+        """Ask the loop to finish (it looks every 0.1 s), then wait for its thread."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._server = self._thread = None
+        server.should_exit = True
+        if thread is not None:
+            thread.join(STOP_TIMEOUT_SECONDS)
+
+    def __enter__(self) -> LiveServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class RunningMock:
+    """A mock served by `serve()`: where it listens, its tokens, and its state to arrange and inspect."""
+
+    admin_token = ADMIN_TOKEN
+    user_token = USER_TOKEN
+
+    def __init__(self, app: Flask, url: str) -> None:
+        self.app = app
+        self.state: MockState = app.extensions["pipedrive_mock"]
+        self.url = url
+        self.v1_url = f"{url}/v1"
+        self.v2_url = f"{url}/api/v2"
+
+    @property
+    def store(self) -> Store:
+        return self.state.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.state.clock
+
+    @property
+    def journal(self) -> Journal:
+        return self.state.journal
+
+    @property
+    def faults(self) -> Faults:
+        return self.state.faults
+
+    @property
+    def rate_limit(self) -> RateLimiter:
+        return self.state.rate_limit
+
+    def reset(self, *, everything: bool = False) -> list[int]:
+        """Back to the seeded state, as `POST /_mock/reset` (`everything=True`: the plugin's fresh start)."""
+        return self.state.reset(everything=everything)
+
+    def __repr__(self) -> str:
+        return f"<RunningMock {self.url}>"
+
+
+@contextmanager
+def serve(*, seed: int = DEFAULT_SEED, activities: int = DEFAULT_ACTIVITIES,
+          host: str = DEFAULT_HOST, port: int = 0, strict_links: bool = False,
+          control_token: str | None = None) -> Iterator[RunningMock]:
+    """The mock on `host`:`port` (a free port by default) in a background thread, until the block ends.
+
+        with pipedrive_mock.serve(activities=20) as mock:
+            requests.get(f"{mock.v2_url}/activities", headers={"x-api-token": mock.admin_token})
+    """
+    from .app import create_app
+    from .store import Store
+
+    store = Store.default(seed=seed, activities=activities, strict_links=strict_links)
+    app = create_app(store, control_token=control_token)
+    with LiveServer(app, host=host, port=port) as server:
+        yield RunningMock(app, server.url)

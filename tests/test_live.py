@@ -1,0 +1,38 @@
+"""`pipedrive_mock.serve()`: the mock from Python outside pytest (README, "From Python")."""
+from __future__ import annotations
+
+import socket
+
+import requests
+
+import pipedrive_mock
+
+
+def _refused(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_serve_gives_url_tokens_and_state_then_stops() -> None:
+    with pipedrive_mock.serve(seed=3, activities=4) as mock:
+        headers = {"x-api-token": mock.admin_token}
+        listed = requests.get(f"{mock.v2_url}/activities", headers=headers, timeout=10).json()["data"]
+        assert [a["id"] for a in listed] == [1, 2, 3, 4]
+        added = requests.post(f"{mock.v2_url}/activities", json={"subject": "Call"}, headers=headers, timeout=10)
+        assert mock.store.company(1).get(added.json()["data"]["id"]).subject == "Call"
+        assert [entry.method for entry in mock.journal.entries()] == ["GET", "POST"]
+        assert requests.get(f"{mock.url}/_mock/health", timeout=10).json()["status"] == "ok"
+        mock.reset()
+        assert len(requests.get(f"{mock.v2_url}/activities", headers=headers, timeout=10).json()["data"]) == 4
+        port = int(mock.url.rsplit(":", 1)[1])
+    assert _refused(port)
+
+
+def test_serve_on_a_port_in_use_raises_before_serving() -> None:
+    with pipedrive_mock.serve(activities=0) as first:
+        port = int(first.url.rsplit(":", 1)[1])
+        try:
+            with pipedrive_mock.serve(activities=0, port=port):
+                raise AssertionError("a second server bound the same port")
+        except OSError:
+            pass
