@@ -11,7 +11,8 @@ from . import errors, pipeline
 from .constants import DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES
 from .contract import Contract, spec_text
 from .journal import Journal
-from .routes import control_blueprint, dashboard_blueprint, v1_blueprint, v2_blueprint
+from . import resources
+from .routes import control_blueprint, dashboard_blueprint
 from .state import MockState
 from .statefile import StateFile
 from .store import Store
@@ -52,8 +53,7 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     errors.register(app)
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)
-    app.register_blueprint(v2_blueprint)
-    app.register_blueprint(v1_blueprint)
+    resources.register(app)
     app.register_blueprint(control_blueprint)
     app.register_blueprint(dashboard_blueprint)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# The kinds of record an activity links to (`deal_id`, `person_id`, ...), each a small pool per company.
+ENTITY_KINDS = ("deal", "person", "org", "project", "lead")
 LOCATION_KEYS = ("value", "country", "admin_area_level_1", "admin_area_level_2", "locality",
                  "sublocality", "route", "street_number", "subpremise", "postal_code")
 

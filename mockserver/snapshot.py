@@ -14,9 +14,9 @@ import orjson
 from . import times
 from .clock import Clock
 from .company import ENTITY_KINDS, Company
+from .resources import company_states
 from .errors import BadRequest
 from .model import LOCATION_KEYS, Activity, ActivityType, Entity, SavedFilter, User
-from .oauth.grants import Authority
 from .store import Store
 
 VERSION = 1
@@ -55,7 +55,8 @@ def _company(company: Company) -> dict[str, Any]:
             "entities": {kind: [asdict(e) for e in pool.values()] for kind, pool in company.entities.items()},
             "filters": [asdict(f) for f in company.filters.values()],
             "activities": [_activity(company.activities[i]) for i in sorted(company.activities)],
-            "oauth": company.oauth.dump(),
+            # Each resource's own state, under its name (resources/resource.py).
+            **{name: state.dump() for name, state in company.states.items()},
         }
 
 
@@ -108,7 +109,7 @@ def _load_company(data: dict[str, Any]) -> Company:
                          f"its highest activity id {company.next_id - 1}")
     company.next_id = data["next_id"]
     try:
-        company.oauth = Authority.load(company.id, data.get("oauth"))
+        company.states = company_states(company.id, data)
     except ValueError as exc:
         raise BadRequest(f"Invalid snapshot: {exc}") from None
     company.mark_pristine()

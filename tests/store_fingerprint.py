@@ -31,10 +31,10 @@ def _company(company: Company) -> dict[str, Any]:
             "activity_types": [_record(t) for t in company.activity_types.values()],
             "filters": [_record(f) for _, f in sorted(company.filters.items())],
             "entities": {kind: [_record(e) for e in pool.values()] for kind, pool in company.entities.items()},
-            "indexes": {field: list(index) for field, index in company._indexes.items()},
+            "indexes": {field: list(index) for field, index in company.indexes.by_field.items()},
             "open_links": {link: sorted((str(k), n) for k, n in counts.items() if n)
-                           for link, counts in company._open_links.items()},
-            "deleted": list(company._deleted),
+                           for link, counts in company.indexes.open_links.items()},
+            "deleted": list(company.deleted),
         }
 
 

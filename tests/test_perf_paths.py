@@ -5,7 +5,7 @@ import orjson
 import pytest
 
 from pipedrive_mock import ADMIN_TOKEN, create_app
-from pipedrive_mock.render import v2_dict, v2_json
+from pipedrive_mock.resources.activities.render import v2_dict, v2_json
 
 HEADERS = {"x-api-token": ADMIN_TOKEN}
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",

@@ -128,7 +128,7 @@ def test_client_sets_strict(pipedrive_mock):
 
 def test_plugin_error_inside_server_fails_the_test_that_caused_it(pytester: pytest.Pytester) -> None:
     result = run(pytester, """
-from pipedrive_mock import listing
+from pipedrive_mock.resources.activities import listing
 
 def test_client(pipedrive_mock, monkeypatch):
     def broken(*args):

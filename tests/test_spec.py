@@ -13,7 +13,7 @@ from openapi_spec_validator import validate
 from operations import CONTRACT, canonical, operations, request_path, sample
 from pipedrive_mock import ADMIN_TOKEN, create_app
 from pipedrive_mock.contract import TOKEN_COST_KEY, Contract, ContractError, dereference, load_spec, spec_path
-from pipedrive_mock.schemas import (ActivityInputSchema, ActivityV1Schema, ActivityV2Schema, AttendeeSchema,
+from pipedrive_mock.resources.activities.schemas import (ActivityInputSchema, ActivityV1Schema, ActivityV2Schema, AttendeeSchema,
                                 LocationSchema, ParticipantSchema)
 
 ROOT = Path(__file__).resolve().parent.parent

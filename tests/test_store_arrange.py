@@ -5,7 +5,7 @@ import pytest
 from flask import got_request_exception
 
 from pipedrive_mock import ADMIN_TOKEN, Store, create_app
-from pipedrive_mock import listing
+from pipedrive_mock.resources.activities import listing
 
 
 def test_store_reset_dropping_added_drops_new_companies_and_reuses_user_ids() -> None:

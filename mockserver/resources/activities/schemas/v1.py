@@ -5,7 +5,7 @@ from datetime import datetime
 
 from marshmallow import Schema, fields
 
-from ..times import V1_FORMAT as V1_TIME
+from ....times import V1_FORMAT as V1_TIME
 
 
 def _v1_time(value: datetime | None) -> str:

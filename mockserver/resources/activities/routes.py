@@ -1,16 +1,22 @@
-"""The v2 operations. Views are thin: the request is already authenticated and validated."""
+"""The activity operations: v2 at /api/v2/activities, and v1 (collection, bulk delete) at /v1 and /api/v1.
+
+Views are thin: the pipeline has authenticated and validated the request, the company applies the rules.
+"""
 from __future__ import annotations
 
+import orjson
 from flask import Blueprint, Response
 
-from .. import listing
-from ..company import page_key
-from ..pipeline import current, load_body
-from ..render import v2_json, v2_json_items
-from ..response import envelope, json_response, list_body
-from ..schemas import ActivityInputSchema
+from ...company import page_key
+from ...pipeline import current, load_body
+from ...response import envelope, json_response, list_body
+from . import listing
+from ..resource import Resource
+from .render import v1_json, v2_json, v2_json_items
+from .schemas import ActivityInputSchema
 
-blueprint = Blueprint("v2", __name__)
+blueprint = Blueprint("activities", __name__)
+RESOURCE = Resource("activities", (blueprint,))
 _INPUT = ActivityInputSchema()
 # Partial only at the top level: `partial=True` would reach into nested attendees and participants
 # and skip their defaults, so an update would store an attendee without `name` or a participant
@@ -59,3 +65,23 @@ def delete_activity(id: str) -> Response:
     ctx = current()
     activity = ctx.company.delete(ctx.user, ctx.params["id"], ctx.now)
     return envelope(b'{"id":%d}' % activity.id)
+
+
+@blueprint.get("/v1/activities/collection")
+@blueprint.get("/api/v1/activities/collection")
+def get_activities_collection() -> Response:
+    ctx = current()
+    listing.check_collection_access(ctx.user)
+
+    def render() -> bytes:
+        found, next_cursor = listing.collection_v1(ctx.company, ctx.params)
+        return list_body([v1_json(a) for a in found], {"next_cursor": next_cursor})
+    return json_response(ctx.company.page_body(page_key("v1", ctx.params), render))
+
+
+@blueprint.delete("/v1/activities")
+@blueprint.delete("/api/v1/activities")
+def delete_activities() -> Response:
+    ctx = current()
+    deleted = ctx.company.delete_many(ctx.user, ctx.params["ids"], ctx.now)
+    return envelope(orjson.dumps({"id": deleted}))

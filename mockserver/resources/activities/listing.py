@@ -5,10 +5,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import pagination, times
-from .company import Company, every, sort_key
-from .errors import BadRequest, Forbidden
-from .model import Activity, SavedFilter, User
+from ... import pagination, times
+from ...company import Company, every, sort_key
+from ...errors import BadRequest, Forbidden
+from ...model import Activity, SavedFilter, User
 
 Match = Callable[[Activity], bool]
 V2_EQUALITY_FILTERS = ("owner_id", "deal_id", "lead_id", "person_id", "org_id", "done")

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from .model import Activity
+from ...model import Activity
 from .schemas import ActivityV1Schema, ActivityV2Schema
 
 _V2 = ActivityV2Schema(exclude=("attendees",))
