@@ -21,6 +21,9 @@ _STATEFUL_VALUE = re.compile(
     r"|^Invalid value for field 'owner_id': .* is not a user of this company",      # company's users
     re.DOTALL)
 _IMPOSSIBLE_DATE = re.compile(r"^Invalid value for parameter '(since|until)': .* is not a (date-time|calendar date and time)", re.DOTALL)
+# A webhook 400 ({"errors": {field: [...]}}) about a subscription the server cannot take: a target it
+# may not deliver to, a user the company does not have, a user already at 40 webhooks.
+_WEBHOOK_STATEFUL = {"subscription_url": "invalid or non-reachable URL", "user_id": " user "}
 _NOT_AN_INTEGER = "is not an integer"  # the mock says "5.0 is not an integer"
 _FLOAT_INTEGER = re.compile(rb"[0-9]\.0+[,}\]\s]|[0-9][eE]\+?[0-9]")
 
@@ -33,10 +36,16 @@ class Allowance:
 
 
 def _error_message(response: Any) -> str:
+    """The error's message; for the webhooks API's shape, its field messages joined."""
     try:
-        message = response.json().get("error", "")
+        body = response.json()
+        message = body.get("error", "")
+        errors = body.get("errors")
     except (ValueError, AttributeError):
         return ""
+    if isinstance(errors, dict):
+        message = "; ".join(m for messages in errors.values() if isinstance(messages, list)
+                            for m in messages if isinstance(m, str))
     return message if isinstance(message, str) else ""
 
 
@@ -55,6 +64,19 @@ def _is_stateful_rejection(case: Any, response: Any) -> bool:
 
 def _is_impossible_date(case: Any, response: Any) -> bool:
     return response.status_code == 400 and bool(_IMPOSSIBLE_DATE.search(_error_message(response)))
+
+
+def _is_refused_subscription(case: Any, response: Any) -> bool:
+    if response.status_code != 400:
+        return False
+    try:
+        errors = response.json().get("errors")
+    except (ValueError, AttributeError):
+        return False
+    if not isinstance(errors, dict) or not errors:
+        return False
+    return all(field in _WEBHOOK_STATEFUL and all(_WEBHOOK_STATEFUL[field] in f" {m}" for m in messages)
+               for field, messages in errors.items())
 
 
 def _is_float_integer(case: Any, response: Any) -> bool:
@@ -78,6 +100,11 @@ ALLOWANCES = (
               "since/until: the spec's pattern describes the YYYY-MM-DD HH:MM:SS shape; a calendar-impossible "
               "time such as 2022-02-30 fits the pattern and is a documented 400",
               _is_impossible_date),
+    Allowance("positive_data_acceptance",
+              "POST /v1/webhooks: the subscription_url must be a target the server may deliver to (loopback, "
+              "or a --webhook-allow-host), user_id a user of the company with fewer than 40 webhooks (facts "
+              "page, Webhooks): schema-valid values the server refuses are a documented 400",
+              _is_refused_subscription),
     Allowance("negative_data_rejection",
               "a write run against a live target swaps every id it did not create for one it did "
               "(contracts.guard), which can turn a generated invalid id into a valid one; such a case no longer "

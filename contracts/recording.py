@@ -114,6 +114,7 @@ def record(base_url: str, api_token: str) -> Recording:
         rec.call("getActivity", {"include_fields": "attendees"}, path_args={"id": data[0]["id"]})
     rec.call("getActivity", path_args={"id": MISSING_ID})  # 404
     rec.call("getActivitiesCollection", {"limit": 2})
+    rec.call("getWebhooks")  # admins only: a regular user's token records the 403
     return rec.recording
 
 

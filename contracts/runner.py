@@ -55,8 +55,11 @@ def build_config(target: Target, profile: Profile, seed: int, max_examples: int 
         "generation": {"mode": "all", "max-examples": max_examples or profile.max_examples,
                        "deterministic": True, "database": "none"},
         "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
-        # A read-only run sends no add, so it has no links to follow.
-        "phases": {"stateful": {"enabled": target.allow_writes, "max-steps": profile.stateful_steps}},
+        # A read-only run sends no add, so it has no links to follow. Only the links openapi.yaml states
+        # are followed: inferred ones (e.g. from GET /v1/webhooks to every path with an id) would spend
+        # the phase's steps away from the activity chains it is there for.
+        "phases": {"stateful": {"enabled": target.allow_writes, "max-steps": profile.stateful_steps,
+                                "inference": {"algorithms": []}}},
     })
 
 

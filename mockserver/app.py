@@ -16,6 +16,7 @@ from .routes import control_blueprint, dashboard_blueprint
 from .state import MockState
 from .statefile import StateFile
 from .store import Store
+from .resources.webhooks import Deliveries, StoreRegistry, Targets
 
 
 class MockFlask(Flask):
@@ -38,18 +39,22 @@ class MockFlask(Flask):
 
 def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activities: int = DEFAULT_ACTIVITIES,
                strict_links: bool = False, journal_size: int = JOURNAL_SIZE,
-               state_file: StateFile | None = None, control_token: str | None = None) -> Flask:
+               state_file: StateFile | None = None, control_token: str | None = None,
+               webhook_allow_hosts: tuple[str, ...] = ()) -> Flask:
     """A mock server: the given store, or company 1 seeded with `seed` and `activities`.
 
     With `state_file`, every acknowledged write is saved to it; with `control_token`, /_mock/ needs it.
+    Webhooks deliver to loopback addresses and to `webhook_allow_hosts`.
     """
     app = MockFlask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if store is None:
         store = Store.default(seed=seed, activities=activities, strict_links=strict_links)
+    deliveries = Deliveries(store.clock, StoreRegistry(store), Targets(webhook_allow_hosts))
     app.extensions["pipedrive_mock"] = MockState(store, Contract(), Journal(journal_size),
-                                                 state_file=state_file, control_token=control_token)
+                                                 state_file=state_file, control_token=control_token,
+                                                 deliveries=deliveries)
     errors.register(app)
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)

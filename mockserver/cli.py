@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="require the header x-mock-control-token: TOKEN on /_mock/ (default: loopback only)")
     serve.add_argument("--journal-size", type=_positive, default=JOURNAL_SIZE, metavar="N",
                        help=f"requests kept in the journal (default {JOURNAL_SIZE})")
+    serve.add_argument("--webhook-allow-host", action="append", default=[], metavar="HOST",
+                       help="let webhooks deliver to HOST too (default: loopback addresses only); repeatable")
     return parser
 
 
@@ -55,7 +57,7 @@ def build_app(args: argparse.Namespace) -> Flask:
     if state_file is not None and not state_file.load(store):
         state_file.save(store)  # the file exists from the start, holding the seeded state
     return create_app(store, journal_size=args.journal_size, state_file=state_file,
-                      control_token=args.control_token)
+                      control_token=args.control_token, webhook_allow_hosts=tuple(args.webhook_allow_host))
 
 
 def serve(args: argparse.Namespace) -> int:

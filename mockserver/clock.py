@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 
@@ -13,6 +14,12 @@ class Clock:
         self._lock = threading.Lock()
         self._frozen_at: float | None = None
         self._offset = 0.0
+        # Called after every move (e.g. webhook retries due at a mock instant look again at once).
+        self.listeners: list[Callable[[], None]] = []
+
+    def _moved(self) -> None:
+        for listener in self.listeners:
+            listener()
 
     def time(self) -> float:
         """Seconds since the epoch, as the mock sees them."""
@@ -31,6 +38,7 @@ class Clock:
         """Stop time, at `at` or at the current instant."""
         with self._lock:
             self._frozen_at = self._seconds(at) if at is not None else self.time()
+        self._moved()
 
     def set(self, at: datetime | float) -> None:
         """Set and freeze the clock."""
@@ -42,6 +50,7 @@ class Clock:
                 self._frozen_at += seconds
             else:
                 self._offset += seconds
+        self._moved()
 
     def unfreeze(self) -> None:
         """Let time flow again, from the mock's current instant."""
@@ -49,12 +58,14 @@ class Clock:
             if self._frozen_at is not None:
                 self._offset = self._frozen_at - time.time()
                 self._frozen_at = None
+        self._moved()
 
     def reset(self) -> None:
         """Back to wall time."""
         with self._lock:
             self._frozen_at = None
             self._offset = 0.0
+        self._moved()
 
     @staticmethod
     def _seconds(at: datetime | float) -> float:

@@ -74,6 +74,21 @@ class NotFound(ApiError):
         super().__init__(message)
 
 
+class FieldErrors(ApiError):
+    """The webhooks API's own error shape (official v1 spec, WebhooksBadRequestResponse):
+    `{"status": "error", "success": false, "errors": {"<field>": ["<message>", ...]}}`."""
+
+    status = 400
+
+    def __init__(self, errors: dict[str, list[str]], *, status: int | None = None) -> None:
+        super().__init__("; ".join(f"{field}: {m}" for field, messages in errors.items() for m in messages),
+                         status=status)
+        self.errors = errors
+
+    def body(self) -> dict[str, Any]:
+        return {"status": "error", "success": False, "errors": self.errors}
+
+
 class PayloadTooLarge(ApiError):
     status = 413
 

@@ -83,8 +83,13 @@ class LiveServer:
             time.sleep(_POLL_SECONDS)
 
     def _run(self, server: Any, sock: Any) -> None:
+        from . import serving
+
         try:
-            server.run(sockets=[sock])
+            if "pipedrive_mock" in getattr(self.app, "extensions", {}):
+                serving.run_server(server, sock, self.app)  # webhook deliveries on the same loop
+            else:
+                server.run(sockets=[sock])
         except BaseException as exc:  # reported by start(), or lost with the daemon thread at exit
             self._failure = exc
 

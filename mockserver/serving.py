@@ -40,7 +40,10 @@ def freeze_heap() -> None:
 
 
 def run_uvicorn(app: Flask, sock: socket.socket, announce: str) -> None:
-    """Serve until SIGINT or SIGTERM; `announce` is printed once the socket listens."""
+    """Serve until SIGINT or SIGTERM; `announce` is printed once the socket listens.
+
+    Webhook deliveries run on the same loop (design: work beside the loop, bounded).
+    """
     import uvicorn
 
     from .asgi import InlineWSGI
@@ -55,7 +58,23 @@ def run_uvicorn(app: Flask, sock: socket.socket, announce: str) -> None:
         signal.signal(signum, _exit)
     freeze_heap()
     print(announce, flush=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    run_server(uvicorn.Server(config), sock, app)
+
+
+def run_server(server: Any, sock: socket.socket, app: Flask) -> None:
+    """Run a uvicorn `server` on `sock` until it stops, the app's webhook deliveries on its loop too."""
+    import asyncio
+
+    deliveries = app.extensions["pipedrive_mock"].deliveries
+
+    async def serve() -> None:
+        deliveries.attach(asyncio.get_running_loop())
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            deliveries.detach()
+    with asyncio.Runner(loop_factory=server.config.get_loop_factory()) as runner:
+        runner.run(serve())
 
 
 def _exit(signum: int, frame: object) -> None:

@@ -10,6 +10,7 @@ from .journal import Journal
 from .ratelimit import RateLimiter
 from .statefile import StateFile
 from .store import Store
+from .resources.webhooks import ActivityEvents, Deliveries, StoreRegistry
 
 
 @dataclass
@@ -24,6 +25,13 @@ class MockState:
     state_file: StateFile | None = None
     control_token: str | None = None
     control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE), costs=False))
+    # Webhook deliveries of every activity change (webhooks/); made for the store when not given.
+    deliveries: Deliveries = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.deliveries is None:
+            self.deliveries = Deliveries(self.store.clock, StoreRegistry(self.store))
+        self.store.listen(ActivityEvents(self.store.clock, self.deliveries))
 
     @property
     def clock(self) -> Clock:
@@ -34,16 +42,20 @@ class MockState:
 
         By default only data: every company (or `company_id`) returns to the state its last seed,
         creation or snapshot restore left; companies added since stay, at their own seeded state. The
-        clock, the journal, faults and rate limits are left as they are: each has its own control, and a
+        clock, the journal, faults, rate limits and the webhook delivery log are left as they are (the
+        deliveries still waiting are dropped, as their webhooks were reset too): each has its own control, and a
         test that froze the clock or armed a fault before resetting the data means to keep them.
 
         `everything=True` is a fresh start, what the pytest plugin does before each test: the data as
         above, companies added since the seeded state dropped (with their users and tokens), the clock
-        back to wall time, the journal emptied, every fault cleared and rate limits off.
+        back to wall time, the journal and the webhook delivery log emptied, every fault cleared and rate
+        limits off.
         """
         if everything and company_id is not None:
             raise ValueError("a reset of everything is of every company; give no company_id")
         ids = [company_id] if company_id is not None else [c.id for c in self.store.companies()]
+        # Deliveries still waiting belong to the state that is gone (first: before the clock moves).
+        self.deliveries.reset(company_id, log=everything)
         self.store.reset(company_id, drop_added=everything)
         if everything:
             ids = [c.id for c in self.store.companies()]

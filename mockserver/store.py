@@ -5,7 +5,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from .clock import Clock
-from .company import Company
+from .company import ChangeListener, Company
 from .constants import ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_COMPANY_ID, DEFAULT_SEED, USER_TOKEN
 from .errors import NotFound
 from .model import User
@@ -23,6 +23,7 @@ class Store:
         self._tokens: dict[str, User] = {}
         self._next_user_id = 1
         self._pristine: tuple[frozenset[int], int] | None = None
+        self._listener: ChangeListener | None = None
 
     @classmethod
     def default(cls, seed: int = DEFAULT_SEED, activities: int = DEFAULT_ACTIVITIES,
@@ -41,6 +42,7 @@ class Store:
         with self._lock:
             company_id = max(self._companies, default=DEFAULT_COMPANY_ID - 1) + 1
             company = Company(company_id, f"Company {company_id}")
+            company.on_change = self._listener
             self.add_user(company, "Admin", admin_token or f"company-{company_id}-admin-token", is_admin=True)
             self.add_user(company, "User", user_token or f"company-{company_id}-user-token", is_admin=False)
             self._companies[company_id] = company
@@ -86,11 +88,20 @@ class Store:
                                      f"{next_user_id}")
                 tokens[user.token] = user
                 user_ids.add(user.id)
+        for company in companies:
+            company.on_change = self._listener
         with self._lock:
             self._companies = {company.id: company for company in companies}
             self._tokens = tokens
             self._next_user_id = next_user_id
             self.mark_pristine()
+
+    def listen(self, listener: ChangeListener | None) -> None:
+        """Tell `listener` of every activity write in every company, present and future."""
+        with self._lock:
+            self._listener = listener
+            for company in self._companies.values():
+                company.on_change = listener
 
     def authenticate(self, token: str | None) -> tuple[Company, User] | None:
         user = self._tokens.get(token) if token else None

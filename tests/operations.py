@@ -5,6 +5,7 @@ succeed (a body, a required query parameter). An operation the contract gains is
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,22 @@ class Sample:
     query: str = ""
     body: dict[str, Any] | None = None
     path_args: dict[str, str] = field(default_factory=dict)
+    # What must exist in the app's company 1 first (e.g. a webhook to delete).
+    arrange: Callable[[Any], None] | None = None
+
+
+# A target the mock may deliver to (loopback) where nothing listens: deliveries fail at once.
+WEBHOOK_URL = "http://127.0.0.1:9/operations"
+WEBHOOK_BODY = {"subscription_url": WEBHOOK_URL, "event_action": "*", "event_object": "activity", "name": "sample"}
+
+
+def _a_webhook(app: Any) -> None:
+    from pipedrive_mock.resources.webhooks.subscriptions import subscribe
+
+    state = app.extensions["pipedrive_mock"]
+    company = state.store.company(1)
+    admin = next(u for u in company.users.values() if u.is_admin)
+    subscribe(company, admin, WEBHOOK_BODY, state.clock.time(), state.deliveries.targets)
 
 
 SAMPLES: dict[str, Sample] = {
@@ -28,6 +45,8 @@ SAMPLES: dict[str, Sample] = {
     "addActivity": Sample(body={"subject": "Written by the auth matrix"}),
     "updateActivity": Sample(body={"subject": "Changed by the auth matrix"}),
     "deleteActivities": Sample("ids={id}"),
+    "addWebhook": Sample(body=WEBHOOK_BODY),
+    "deleteWebhook": Sample(path_args={"id": "1"}, arrange=_a_webhook),
 }
 
 
@@ -50,6 +69,18 @@ def distinct_operations() -> list[Operation]:
 
 def sample(operation: Operation) -> Sample:
     return SAMPLES.get(canonical(operation).operation_id, Sample())
+
+
+def arrange(operation: Operation, app: Any) -> None:
+    """Make what a successful call of the operation needs in the app's company 1."""
+    setup = sample(operation).arrange
+    if setup is not None:
+        setup(app)
+
+
+def success_status(operation: Operation) -> int:
+    """The status a successful call answers: the operation's documented 2xx (200, or 201 for a webhook)."""
+    return min(int(status) for status in documented_statuses(operation) if status.startswith("2"))
 
 
 def writes(operation: Operation) -> bool:

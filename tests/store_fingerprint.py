@@ -35,6 +35,7 @@ def _company(company: Company) -> dict[str, Any]:
             "open_links": {link: sorted((str(k), n) for k, n in counts.items() if n)
                            for link, counts in company.indexes.open_links.items()},
             "deleted": list(company.deleted),
+            "states": {name: state.dump() for name, state in sorted(company.states.items())},
         }
 
 

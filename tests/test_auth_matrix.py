@@ -7,7 +7,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, create_app
-from operations import CONTRACT, documented_statuses, operations, request_path, sample, writes
+from operations import (CONTRACT, arrange, documented_statuses, operations, request_path, sample,
+                        success_status, writes)
 from pipedrive_mock.contract import Operation
 from store_fingerprint import company_fingerprint, fingerprint
 
@@ -74,6 +75,7 @@ def test_operation_without_valid_token_returns_401_and_changes_nothing(
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
 def test_operation_with_own_company_token_acts_on_own_company_only(
         app: Flask, op: Operation, token: str, via: str) -> None:
+    arrange(op, app)
     company_1, company_2 = _companies(app)
     before_1, before_2 = company_fingerprint(company_1), company_fingerprint(company_2)
     response = _call(app.test_client(), op, ONLY_IN_COMPANY_1, token, via)
@@ -82,7 +84,7 @@ def test_operation_with_own_company_token_acts_on_own_company_only(
         assert response.get_json()["error"] == FORBIDDEN
         assert company_fingerprint(company_1) == before_1
     else:
-        assert response.status_code == 200, response.get_json()
+        assert response.status_code == success_status(op), response.get_json()
         assert (company_fingerprint(company_1) != before_1) is writes(op)
     assert company_fingerprint(company_2) == before_2
 

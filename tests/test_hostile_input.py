@@ -26,6 +26,9 @@ OPERATION_IDS = {
     "update": "updateActivity",
     "bulk_delete": "deleteActivities",
     "delete": "deleteActivity",
+    "webhooks": "getWebhooks",
+    "add_webhook": "addWebhook",
+    "delete_webhook": "deleteWebhook",
 }
 
 
@@ -73,6 +76,15 @@ def _update(name: str, body: bytes, fragment: str, target: str = "1", status: in
 
 def _query(operation: str, name: str, target: str, fragment: str, status: int = 400) -> Case:
     return Case(name, operation, target, None, status, fragment, None)
+
+
+def _webhook(name: str, body: bytes, fragment: str, status: int = 400, content_type: str | None = JSON) -> Case:
+    return Case(name, "add_webhook", "", body, status, fragment, content_type)
+
+
+def _hook_body(**fields: object) -> bytes:
+    return orjson.dumps({"subscription_url": "http://127.0.0.1:9/x", "event_action": "*", "event_object": "*",
+                         "name": "n", **fields})
 
 
 HUNDRED_AND_ONE = ",".join(str(i) for i in range(1, 102))
@@ -198,6 +210,27 @@ CORPUS = [
     _query("bulk_delete", "zero id", "?ids=0", "'ids'"),
     _query("bulk_delete", "path traversal in ids", "?ids=1,../2", "'ids'"),
     _query("bulk_delete", "float ids", "?ids=1.0,2.0", "'ids'"),
+    # -- webhooks: answered in the webhooks API's own shape, {status, success, errors: {field: [...]}} -----
+    _webhook("empty body", b"", "body is required"),
+    _webhook("malformed JSON", b'{"name": ', "not valid JSON"),
+    _webhook("form body", b"name=x", "must be JSON", content_type="application/x-www-form-urlencoded"),
+    _webhook("missing subscription_url", b'{"event_action": "*", "event_object": "*", "name": "n"}',
+             "subscription_url"),
+    _webhook("unknown event_action", _hook_body(event_action="merge"), "'event_action'"),
+    _webhook("unknown event_object", _hook_body(event_object="spaceship"), "'event_object'"),
+    _webhook("unknown field", _hook_body(secret="x"), "'secret'"),
+    _webhook("unknown version", _hook_body(version="3.0"), "'version'"),
+    _webhook("name too long", _hook_body(name="n" * 300), "'name'"),
+    _webhook("user not in the company", _hook_body(user_id=999), "user 999"),
+    _webhook("private address", _hook_body(subscription_url="http://10.0.0.1/hook"), "loopback"),
+    _webhook("link-local metadata address", _hook_body(subscription_url="http://169.254.169.254/"), "loopback"),
+    _webhook("not http", _hook_body(subscription_url="file:///etc/passwd"), "http://"),
+    _webhook("no host", _hook_body(subscription_url="http:///hook"), "http://"),
+    _webhook("port not a number", _hook_body(subscription_url="http://127.0.0.1:port/"), "not a URL"),
+    _query("webhooks", "path traversal", "/..%2F..%2Fetc", "Unknown path", status=404),
+    _query("delete_webhook", "word id", "abc", "'id'"),
+    _query("delete_webhook", "zero id", "0", "'id'"),
+    _query("delete_webhook", "unknown id", "99999", "not found", status=404),
 ]
 
 
@@ -238,7 +271,12 @@ def test_hostile_request_gets_json_error_naming_problem_and_changes_nothing(
     assert response.mimetype == JSON
     body = response.get_json()
     assert body["success"] is False
-    assert body["errorCode"] == case.status
-    assert case.fragment in body["error"]
-    assert "Traceback" not in body["error"] and len(body["error"]) < 1000
+    if "errors" in body:  # the webhooks API's own shape
+        assert body["status"] == "error"
+        text = " ".join(f"{field}: {message}" for field, messages in body["errors"].items() for message in messages)
+    else:
+        assert body["errorCode"] == case.status
+        text = body["error"]
+    assert case.fragment in text
+    assert "Traceback" not in text and len(text) < 1000
     assert fingerprint(store) == before

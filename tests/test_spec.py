@@ -10,7 +10,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from operations import CONTRACT, canonical, operations, request_path, sample
+from operations import CONTRACT, arrange, canonical, operations, request_path, sample, success_status
 from pipedrive_mock import ADMIN_TOKEN, create_app
 from pipedrive_mock.contract import TOKEN_COST_KEY, Contract, ContractError, dereference, load_spec, spec_path
 from pipedrive_mock.resources.activities.schemas import (ActivityInputSchema, ActivityV1Schema, ActivityV2Schema, AttendeeSchema,
@@ -68,10 +68,11 @@ def test_contract_with_a_token_cost_that_is_no_whole_number_fails_at_start(cost:
 @pytest.mark.parametrize("operation", operations(), ids=lambda op: op.operation_id)
 def test_operation_charges_the_daily_budget_its_contract_token_cost(operation: Any) -> None:
     app = create_app(activities=3)
+    arrange(operation, app)
     app.extensions["pipedrive_mock"].rate_limit.configure(daily_budget=1000)
     response = app.test_client().open(request_path(operation, 1), method=operation.method,
                                       headers={"x-api-token": ADMIN_TOKEN}, json=sample(operation).body)
-    assert response.status_code == 200, response.get_json()
+    assert response.status_code == success_status(operation), response.get_json()
     assert int(response.headers["x-daily-ratelimit-token-remaining"]) == 1000 - operation.token_cost
 
 

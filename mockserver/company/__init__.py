@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from ..model import ENTITY_KINDS
-from .company import FILTER_OPERATORS, Company, every
+from .company import FILTER_OPERATORS, ChangeListener, Company, every
 from .indexes import CONTEXT_LINKS, SORT_FIELDS, sort_key
 from .pages import PAGE_CACHE_SIZE, page_key
 
-__all__ = ["CONTEXT_LINKS", "ENTITY_KINDS", "FILTER_OPERATORS", "PAGE_CACHE_SIZE", "SORT_FIELDS", "Company",
+__all__ = ["CONTEXT_LINKS", "ENTITY_KINDS", "FILTER_OPERATORS", "PAGE_CACHE_SIZE", "SORT_FIELDS", "ChangeListener",
+           "Company",
            "every", "page_key", "sort_key"]

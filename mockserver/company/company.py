@@ -8,6 +8,7 @@ state of its own in a company has it in `states`, by resource name (resources/re
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -25,6 +26,10 @@ from .pages import PageCache
 from .undo import UndoLog
 
 FILTER_OPERATORS = ("eq", "lt", "gte")
+# Told of every write of an activity (webhooks): the company, the record before (None on add), the
+# record after, and the correlation id of a bulk write (None for a single one). Called under the
+# company's lock, so a listener sees one company's changes in the order they happened.
+ChangeListener = Callable[["Company", "Activity | None", Activity, "str | None"], None]
 
 
 def every(activity: Activity) -> bool:
@@ -51,6 +56,8 @@ class Company:
         self.deleted: deque[tuple[float, int]] = deque()  # (deleted_time, id), oldest first, for the purge
         self.pages = PageCache()
         self.undo = UndoLog()
+        self.on_change: ChangeListener | None = None  # set by the Store (Store.listen)
+        self._batch: str | None = None  # the correlation id while a bulk write runs
 
     def __getattr__(self, name: str) -> Any:
         """A resource's state in this company by the resource's name: `company.oauth`, `company.webhooks`."""
@@ -71,6 +78,8 @@ class Company:
 
     def _put(self, activity: Activity) -> None:
         old = self.activities.get(activity.id)
+        if self.on_change is not None:
+            self.on_change(self, old, activity, self._batch)
         if old is not None and not old.is_deleted:
             self.indexes.remove(old)
         self.activities[activity.id] = activity
@@ -196,14 +205,21 @@ class Company:
             return activity
 
     def delete_many(self, user: User, ids: Iterable[int], now: datetime) -> list[int]:
-        """Soft-delete every live activity among `ids`; unknown ones are left out (facts page)."""
+        """Soft-delete every live activity among `ids`; unknown ones are left out (facts page).
+
+        Listeners see one change per activity, all with the same correlation id (a bulk edit).
+        """
         with self.lock:
             deleted = []
-            for activity_id in dict.fromkeys(ids):
-                activity = self.activities.get(activity_id)
-                if activity is not None and not activity.is_deleted:
-                    self.delete(user, activity_id, now)
-                    deleted.append(activity_id)
+            self._batch = str(uuid.uuid4())
+            try:
+                for activity_id in dict.fromkeys(ids):
+                    activity = self.activities.get(activity_id)
+                    if activity is not None and not activity.is_deleted:
+                        self.delete(user, activity_id, now)
+                        deleted.append(activity_id)
+            finally:
+                self._batch = None
             return deleted
 
     def add_activity_type(self, key_string: str, name: str, *, active: bool = True) -> ActivityType:

@@ -18,8 +18,10 @@ from .resource import CompanyState, Resource
 def all_resources() -> tuple[Resource, ...]:
     from ..oauth.grants import Authority
     from .activities.routes import RESOURCE as ACTIVITIES
+    from .webhooks.routes import RESOURCE as WEBHOOKS
     return (
         ACTIVITIES,
+        WEBHOOKS,
         # OAuth's grants (mockserver/oauth): per-company state; its routes come with the authorization server.
         Resource("oauth", company_state=Authority.load),
     )

@@ -184,6 +184,23 @@ def clear_fault(id: str) -> Response:
     return json_response({"cleared": 1})
 
 
+@blueprint.get("/webhooks/deliveries")
+def list_webhook_deliveries() -> Response:
+    params = current().params
+    entries = state().deliveries.log.entries(params.get("webhook_id"), params.get("company_id"))
+    return json_response({"deliveries": [e.to_dict() for e in entries]})
+
+
+@blueprint.delete("/webhooks/deliveries")
+def clear_webhook_deliveries() -> Response:
+    return json_response({"cleared": state().deliveries.log.clear()})
+
+
+@blueprint.post("/webhooks/flush")
+def flush_webhooks() -> Response:
+    return json_response({"flushed": state().deliveries.flush()})
+
+
 @blueprint.get("/rate-limit")
 def get_rate_limit() -> Response:
     return json_response(state().rate_limit.settings.to_dict())

@@ -1,0 +1,461 @@
+"""The delivery engine: one ordered, bounded lane per webhook, Pipedrive's retry lifecycle on the mock clock.
+
+Writes hand changes over (`emit`, from any thread, under the company's lock so lanes keep the order of
+the changes) and return at once; deliveries run on an asyncio loop: the server's own (uvicorn,
+`attach`) or one worker thread of their own (waitress, the pytest plugin, a test client).
+
+Lifecycle (facts page, "Webhooks"): any 2xx is a success; no answer within 10 s is a failure; a failed
+delivery is tried again 3, 30 and 150 s of mock time after each failure (attempts 2-4); 10 failed first
+attempts in a row ban the webhook for 30 minutes (its events meanwhile are dropped and logged); a
+webhook with no successful delivery for 3 days is deleted. Timers are mock-clock instants, so moving
+the clock forward makes what is due run at once; a clock moved back before a failure counts the delay
+from the new now, so no timer ends up further away than its own length.
+
+Bounds: at most INBOX_LIMIT changes wait to be sorted into lanes, LANE_LIMIT events wait in a lane,
+one delivery per webhook is in flight, the log keeps LOG_SIZE entries; over a bound, events are
+dropped and logged, never held.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ...clock import Clock
+from . import payload
+from .log import DELETED, DELIVERED, DROPPED, FAILED, DeliveryLog
+from .model import Change, Webhook
+from .sender import DeliveryError, Sender
+from .targets import TargetRefused, Targets
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10.0
+RETRY_DELAYS = (3.0, 30.0, 150.0)  # before attempts 2, 3 and 4
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+BAN_AFTER_FAILURES = 10
+BAN_SECONDS = 30 * 60.0
+DELETE_AFTER_SECONDS = 3 * 24 * 3600.0
+INBOX_LIMIT = 10_000
+LANE_LIMIT = 1_000
+# The scheduler looks again at least this often (real seconds), whatever it was told.
+MAX_SLEEP_SECONDS = 1.0
+STOP_TIMEOUT_SECONDS = 5.0
+
+
+class Registry(Protocol):
+    """The subscriptions the engine serves (subscriptions.py)."""
+
+    def alive(self, webhook: Webhook) -> bool: ...
+    def remove(self, webhook: Webhook) -> None: ...
+    def permitted(self, webhook: Webhook) -> list[int]: ...
+
+
+@dataclass(eq=False, slots=True)
+class Pending:
+    """One event for one webhook, through its attempts."""
+    seq: int
+    change: Change
+    event_id: str
+    attempt: int = 1
+    failed_at: float = 0.0
+
+    def due_at(self, now: float) -> float:
+        if self.attempt == 1:
+            return 0.0
+        if self.failed_at > now:  # the clock went back: count from now
+            self.failed_at = now
+        return self.failed_at + RETRY_DELAYS[self.attempt - 2]
+
+
+class Lane:
+    """A webhook's waiting events: first attempts in change order, and retries waiting for their time."""
+
+    def __init__(self, webhook: Webhook, sender: Sender) -> None:
+        self.webhook = webhook
+        self.sender = sender
+        self.fresh: deque[Pending] = deque()
+        self.retries: list[Pending] = []
+        self.busy = False
+
+    def __len__(self) -> int:
+        return len(self.fresh) + len(self.retries)
+
+    def next_due(self, now: float, hurried: frozenset[Pending] = frozenset()) -> Pending | None:
+        """The oldest event that may go now: retries whose time has come (or that a flush hurries)
+        compete with first attempts by change order."""
+        due = [p for p in self.retries if p in hurried or p.due_at(now) <= now]
+        retry = min(due, key=lambda p: p.seq) if due else None
+        if self.fresh and (retry is None or self.fresh[0].seq < retry.seq):
+            return self.fresh.popleft()
+        if retry is not None:
+            self.retries.remove(retry)
+        return retry
+
+    def wake_at(self, now: float) -> float | None:
+        """When something of this lane is due next (mock seconds), None when nothing waits."""
+        if self.fresh:
+            return now
+        return min((p.due_at(now) for p in self.retries), default=None)
+
+    def take_all(self) -> list[Pending]:
+        taken = [*self.fresh, *self.retries]
+        self.fresh.clear()
+        self.retries.clear()
+        return taken
+
+
+class Deliveries:
+    """Every webhook delivery of one mock server."""
+
+    def __init__(self, clock: Clock, registry: Registry, targets: Targets | None = None, *,
+                 timeout: float = TIMEOUT_SECONDS, log_size: int | None = None) -> None:
+        self.clock = clock
+        self.registry = registry
+        self.targets = targets or Targets()
+        self.timeout = timeout
+        self.log = DeliveryLog(log_size) if log_size else DeliveryLog()
+        self._inbox: deque[tuple[Webhook, Change]] = deque()
+        self._lanes: dict[Webhook, Lane] = {}
+        self._seq = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._own_thread: threading.Thread | None = None
+        self._attached: asyncio.Task[None] | None = None
+        self._start_lock = threading.Lock()
+        self._waiter: asyncio.Future[None] | None = None
+        self._kicked = False
+        self._hurry = False
+        self._generation = 0
+        self._in_flight = 0
+        clock.listeners.append(self.poke)
+
+    # -- any thread ---------------------------------------------------------------------------
+    def emit(self, webhooks: list[Webhook], change: Change) -> None:
+        """Queue `change` for each of `webhooks` (the company's matching ones); never waits."""
+        if len(self._inbox) + len(webhooks) > INBOX_LIMIT:
+            for webhook in webhooks:
+                self._log_event(webhook, change, None, DROPPED, error=f"more than {INBOX_LIMIT} changes wait "
+                                f"to be delivered: this one is dropped")
+            return
+        for webhook in webhooks:
+            self._inbox.append((webhook, change))
+        if self._loop is None:
+            self._start_thread()
+        self.poke()
+
+    def poke(self) -> None:
+        """Have the scheduler look again soon (a change came, the clock moved, a flush)."""
+        loop = self._loop
+        if loop is None or self._kicked:  # not running: nothing was ever queued
+            return
+        self._kicked = True
+        try:
+            if threading.get_ident() == self._loop_thread:
+                loop.call_soon(self._wake)
+            else:
+                loop.call_soon_threadsafe(self._wake)
+        except RuntimeError:  # the loop is closed: the server is stopping
+            self._kicked = False
+
+    def flush(self) -> int:
+        """Send every waiting delivery now, retries without waiting for their time; how many wait."""
+        waiting = len(self._inbox) + sum(len(lane) for lane in list(self._lanes.values()))
+        if not waiting:
+            return 0
+        self._hurry = True
+        self.poke()
+        return waiting
+
+    def idle(self) -> bool:
+        """Nothing waits to be sorted, nothing is in flight, and nothing is due now."""
+        now = self.clock.time()
+        return not self._inbox and not self._in_flight and not self._kicked and not self._hurry and all(
+            (at := lane.wake_at(now)) is None or at > now for lane in list(self._lanes.values()))
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block (not on the loop's thread) until `idle`, at most `timeout` seconds; whether it got there."""
+        deadline = time.monotonic() + timeout
+        while not self.idle():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
+    def reset(self, company_id: int | None = None, *, log: bool = True) -> None:
+        """Forget the deliveries still waiting (of one company, or all), and the log unless `log=False`
+        (a reset of the data: MockState.reset)."""
+        def gone(webhook: Webhook) -> bool:
+            return company_id is None or webhook.company_id == company_id
+        if company_id is None:
+            self._generation += 1
+            self._hurry = False
+        self._inbox = deque(item for item in list(self._inbox) if not gone(item[0]))
+        for webhook, lane in list(self._lanes.items()):
+            if gone(webhook):
+                self._lanes.pop(webhook, None)
+                lane.take_all()
+                self._close_later(lane.sender)
+        if log:
+            self.log.clear()
+
+    # -- running ------------------------------------------------------------------------------
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Run on `loop` (the server's); call from a coroutine on that loop. An engine already running on
+        a thread of its own (changes came before the server started) stays there."""
+        with self._start_lock:
+            if self._loop is not None:
+                return
+            self._loop, self._loop_thread = loop, threading.get_ident()
+            self._attached = loop.create_task(self._run())
+
+    def detach(self) -> None:
+        """The server's loop is ending: what waits is dropped with it; a later change starts a thread."""
+        with self._start_lock:
+            if self._attached is None:
+                return
+            self._attached.cancel()
+            self._attached = None
+            self._generation += 1
+            for lane in self._lanes.values():
+                lane.sender.close()
+            self._lanes = {}
+            self._loop = self._loop_thread = None
+            self._kicked = False
+
+    def _start_thread(self) -> asyncio.AbstractEventLoop:
+        with self._start_lock:
+            if self._loop is not None:
+                return self._loop
+            loop = asyncio.new_event_loop()
+            ready = threading.Event()
+
+            def run() -> None:
+                asyncio.set_event_loop(loop)
+                self._loop_thread = threading.get_ident()
+                loop.create_task(self._run())
+                ready.set()
+                loop.run_forever()
+
+            self._own_thread = threading.Thread(target=run, name="pipedrive-mock-webhooks", daemon=True)
+            self._own_thread.start()
+            ready.wait()
+            self._loop = loop
+            return loop
+
+    def stop(self) -> None:
+        """End the worker thread, if the engine runs one: its tasks are cancelled, its loop closed."""
+        loop, thread = self._loop, self._own_thread
+        if thread is None or loop is None:
+            return
+
+        async def shutdown() -> None:
+            for lane in self._lanes.values():
+                lane.sender.close()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            loop.stop()
+
+        asyncio.run_coroutine_threadsafe(shutdown(), loop)
+        thread.join(STOP_TIMEOUT_SECONDS)
+        if not thread.is_alive():
+            loop.close()
+        self._loop = self._own_thread = None
+
+    def _wake(self) -> None:
+        self._kicked = False
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                sleep = self._schedule(loop)
+            except Exception:  # a bug here must not end deliveries for good
+                log.exception("webhook scheduler failed")
+                sleep = MAX_SLEEP_SECONDS
+            self._waiter = loop.create_future()
+            timer = loop.call_later(sleep, self._wake)
+            await self._waiter
+            timer.cancel()
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop) -> float:
+        """Sort new changes into lanes, run the lifecycle, start due work; real seconds to sleep."""
+        while self._inbox:
+            webhook, change = self._inbox.popleft()
+            self._enqueue(webhook, change)
+        now = self.clock.time()
+        hurry, self._hurry = self._hurry, False
+        wake = [MAX_SLEEP_SECONDS]
+        for webhook, lane in list(self._lanes.items()):
+            if not self.registry.alive(webhook):
+                self._drop_lane(webhook)
+                continue
+            self._lifecycle(webhook, lane, now, wake)
+            if lane.busy or webhook not in self._lanes:
+                continue
+            at = lane.wake_at(now)
+            if at is not None and (hurry or at <= now):
+                lane.busy = True
+                loop.create_task(self._work(lane, self._generation, hurry))
+            elif at is not None and not self.clock.frozen:
+                wake.append(at - now)
+        return max(0.0, min(wake))
+
+    def _enqueue(self, webhook: Webhook, change: Change) -> None:
+        if not self.registry.alive(webhook):
+            return
+        if self._banned(webhook, self.clock.time()):
+            self._log_event(webhook, change, None, DROPPED, error="the webhook is banned after "
+                            f"{BAN_AFTER_FAILURES} failed first attempts in a row")
+            return
+        lane = self._lanes.get(webhook)
+        if lane is None:
+            url = self.targets.parse(webhook.subscription_url)
+            lane = self._lanes[webhook] = Lane(webhook, Sender(url, self.targets, webhook.http_auth_user,
+                                                                webhook.http_auth_password))
+        if len(lane) >= LANE_LIMIT:
+            self._log_event(webhook, change, None, DROPPED, error=f"{LANE_LIMIT} events already wait for "
+                            "this webhook")
+            return
+        self._seq += 1
+        lane.fresh.append(Pending(self._seq, change, payload.new_event_id()))
+
+    def _lifecycle(self, webhook: Webhook, lane: Lane, now: float, wake: list[float]) -> None:
+        """End a ban that is over; delete a webhook 3 days without success. Clocks moved back count from now."""
+        if self._banned(webhook, now) and not self.clock.frozen:
+            wake.append(webhook.banned_at + BAN_SECONDS - now)  # type: ignore[operator]
+        if webhook.failing_since is not None:
+            since = webhook.last_success_time if webhook.last_success_time is not None else webhook.add_time
+            since = min(since, now)
+            if now - since >= DELETE_AFTER_SECONDS:
+                self._delete(webhook, now)
+            elif not self.clock.frozen:
+                wake.append(since + DELETE_AFTER_SECONDS - now)
+
+    @staticmethod
+    def _banned(webhook: Webhook, now: float) -> bool:
+        """Whether the webhook is banned now; a ban that is over ends here (a clock moved back counts from now)."""
+        if webhook.banned_at is None:
+            return False
+        webhook.banned_at = min(webhook.banned_at, now)
+        if now >= webhook.banned_at + BAN_SECONDS:
+            webhook.banned_at = None
+            webhook.first_failures_in_row = 0
+            return False
+        return True
+
+    async def _work(self, lane: Lane, generation: int, hurry: bool) -> None:
+        """Send the lane's due events one at a time, in order."""
+        webhook = lane.webhook
+        # A flush sends each retry waiting now once, without waiting for its time; a retry that fails
+        # again waits for its own time as usual.
+        hurried = frozenset(lane.retries) if hurry else frozenset()
+        try:
+            while generation == self._generation and self.registry.alive(webhook):
+                if self._banned(webhook, self.clock.time()):
+                    self._drop_waiting(lane, "the webhook was banned")
+                    break
+                item = lane.next_due(self.clock.time(), hurried)
+                if item is None:
+                    break
+                await self._attempt(lane, item, generation)
+        finally:
+            lane.busy = False
+            if generation == self._generation:
+                self.poke()  # the scheduler sees to what follows: retries, a ban, a deletion
+
+    async def _attempt(self, lane: Lane, item: Pending, generation: int) -> None:
+        # In flight until the outcome is recorded, so `idle` never sees a retry before its time is set.
+        self._in_flight += 1
+        try:
+            await self._send(lane, item, generation)
+        finally:
+            self._in_flight -= 1
+
+    async def _send(self, lane: Lane, item: Pending, generation: int) -> None:
+        webhook = lane.webhook
+        body = payload.body(webhook, item.change, item.event_id, item.attempt, self.registry.permitted(webhook))
+        started = time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        try:
+            status = await lane.sender.post(body, self.timeout)
+        except DeliveryError as exc:
+            error = str(exc)
+        if generation != self._generation:
+            return  # reset meanwhile: this attempt belongs to a state that is gone
+        duration = round((time.perf_counter() - started) * 1000, 3)
+        now = self.clock.time()
+        webhook.last_delivery_time, webhook.last_http_status = now, status
+        if status is not None and 200 <= status < 300:
+            webhook.last_success_time, webhook.failing_since, webhook.first_failures_in_row = now, None, 0
+            self._log_event(webhook, item.change, item, DELIVERED, status=status, duration_ms=duration, body=body)
+            return
+        error = error or f"the receiver answered {status}"
+        webhook.failing_since = webhook.failing_since if webhook.failing_since is not None else now
+        retry_at = None
+        if item.attempt < MAX_ATTEMPTS:
+            retry_at = payload.iso_millis(now + RETRY_DELAYS[item.attempt - 1])
+        self._log_event(webhook, item.change, item, FAILED, status=status, error=error, duration_ms=duration,
+                        body=body, next_attempt_at=retry_at)
+        if item.attempt == 1:
+            webhook.first_failures_in_row += 1
+            if webhook.first_failures_in_row >= BAN_AFTER_FAILURES and webhook.banned_at is None:
+                webhook.banned_at = now
+        if item.attempt < MAX_ATTEMPTS:
+            item.attempt += 1
+            item.failed_at = now
+            lane.retries.append(item)
+
+    # -- endings ------------------------------------------------------------------------------
+    def _drop_waiting(self, lane: Lane, why: str) -> None:
+        for item in lane.take_all():
+            self._log_event(lane.webhook, item.change, item, DROPPED, error=f"{why}: never sent")
+
+    def _drop_lane(self, webhook: Webhook) -> None:
+        lane = self._lanes.pop(webhook, None)
+        if lane is not None:
+            lane.take_all()
+            self._close_later(lane.sender)
+
+    def _delete(self, webhook: Webhook, now: float) -> None:
+        self.registry.remove(webhook)
+        self.log.add(time=payload.iso_millis(now), company_id=webhook.company_id, webhook_id=webhook.id,
+                     outcome=DELETED, error="no successful delivery for 3 days: the webhook was deleted")
+        lane = self._lanes.get(webhook)
+        if lane is not None:
+            self._drop_waiting(lane, "the webhook was deleted")
+        self._drop_lane(webhook)
+
+    def _close_later(self, sender: Sender) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            if threading.get_ident() == self._loop_thread:
+                sender.close()
+            else:
+                loop.call_soon_threadsafe(sender.close)
+        except RuntimeError:
+            pass
+
+    def _log_event(self, webhook: Webhook, change: Change, item: Pending | None, outcome: str,
+                   **fields: object) -> None:
+        self.log.add(time=payload.iso_millis(self.clock.time()), company_id=webhook.company_id,
+                     webhook_id=webhook.id, outcome=outcome, event_id=item.event_id if item else None,
+                     action=change.action, entity_id=change.after.id, attempt=item.attempt if item else None,
+                     **fields)
+
+
+ChangeSink = Callable[[list[Webhook], Change], None]
+__all__ = ["Deliveries", "TargetRefused"]

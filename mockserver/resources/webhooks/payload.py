@@ -1,0 +1,159 @@
+"""The bodies of webhook deliveries: v2 `{meta, data, previous}` and v1 `{v, meta, current, previous, ...}`.
+
+Shapes from the facts page ("Webhooks"); the JSON Schemas beside this module describe them, and the
+tests validate every delivery they see against them.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from marshmallow import Schema, fields
+
+from ...model import Activity
+from ..activities.schemas import ActivityV1Schema, LocationSchema
+from ..activities.schemas.v2 import RFC3339
+from .model import Change, Webhook
+
+ENTITY = "activity"
+EVENT_TYPE = "general"
+# v1 names of the three actions (facts page: v1 `meta.action` is added|updated|deleted).
+V1_ACTIONS = {"create": "added", "change": "updated", "delete": "deleted"}
+# The mock has no user time zones: times of day are UTC (README, fidelity notes).
+TIMEZONE = "UTC"
+
+
+def _time_of_day(value: str | None) -> dict[str, Any] | None:
+    return None if value is None else {"timezone_id": TIMEZONE, "value": value}
+
+
+class WebhookActivitySchema(Schema):
+    """The activity in a v2 delivery: the webhook's own names (the official v2 example's keys)."""
+
+    id = fields.Integer()
+    subject = fields.String()
+    type = fields.String()
+    owner_id = fields.Integer()
+    deal_id = fields.Integer(allow_none=True)
+    lead_id = fields.String(allow_none=True)
+    person_id = fields.Integer(allow_none=True)
+    org_id = fields.Integer(allow_none=True)
+    due_date = fields.String(allow_none=True)
+    due_time = fields.Function(lambda a: _time_of_day(a.due_time))
+    duration = fields.Function(lambda a: _time_of_day(a.duration))
+    done = fields.Boolean()
+    busy_flag = fields.Boolean(attribute="busy")
+    active_flag = fields.Function(lambda a: not a.is_deleted)
+    add_time = fields.DateTime(format=RFC3339)
+    update_time = fields.DateTime(format=RFC3339)
+    update_user_id = fields.Integer(allow_none=True)
+    public_description = fields.String(allow_none=True)
+    location = fields.Nested(LocationSchema, allow_none=True)
+    custom_fields = fields.Function(lambda a: {})
+
+
+_WEBHOOK_ACTIVITY = WebhookActivitySchema()
+_V1 = ActivityV1Schema()
+
+
+def webhook_activity(activity: Activity) -> dict[str, Any]:
+    return _WEBHOOK_ACTIVITY.dump(activity)
+
+
+def iso_millis(seconds: float) -> str:
+    """`2025-01-01T10:20:00.123Z`: v2 meta timestamps carry milliseconds (facts page)."""
+    moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def host(company_id: int) -> str:
+    """The company's Pipedrive host as `meta.host` names it (the mock's companies have no domain)."""
+    return f"company{company_id}.pipedrive.com"
+
+
+def _parts_v2(change: Change) -> tuple[Any, Any]:
+    """`data` and `previous` of a v2 delivery, shared by every webhook of the change."""
+    parts = change.rendered.get("v2")
+    if parts is None:
+        after = webhook_activity(change.after)
+        if change.action == "create":
+            parts = (after, None)
+        elif change.action == "delete":
+            before = webhook_activity(change.before) if change.before is not None else after
+            parts = (None, before)
+        else:
+            before = webhook_activity(change.before) if change.before is not None else {}
+            parts = (after, {k: v for k, v in before.items() if after.get(k) != v})
+        parts = change.rendered["v2"] = (orjson.Fragment(orjson.dumps(parts[0])),
+                                         orjson.Fragment(orjson.dumps(parts[1])))
+    return parts
+
+
+def v2_body(webhook: Webhook, change: Change, event_id: str, attempt: int, permitted: list[int]) -> bytes:
+    data, previous = _parts_v2(change)
+    meta = {
+        "action": change.action,
+        "entity": ENTITY,
+        "entity_id": str(change.after.id),
+        "company_id": str(webhook.company_id),
+        "user_id": str(change.user_id),
+        "webhook_id": str(webhook.id),
+        "webhook_owner_id": str(webhook.owner_id),
+        "id": event_id,
+        "correlation_id": change.correlation_id or event_id,
+        "timestamp": iso_millis(change.time),
+        "type": EVENT_TYPE,
+        "version": "2.0",
+        "change_source": change.change_source,
+        "is_bulk_edit": change.is_bulk_edit,
+        "attempt": attempt,
+        "host": host(webhook.company_id),
+        "permitted_user_ids": [str(user_id) for user_id in permitted],
+    }
+    return orjson.dumps({"meta": meta, "data": data, "previous": previous})
+
+
+def _v1_parts(change: Change) -> tuple[Any, Any]:
+    parts = change.rendered.get("v1")
+    if parts is None:
+        after = None if change.action == "delete" else _V1.dump(change.after)
+        before = _V1.dump(change.before) if change.before is not None else None
+        parts = change.rendered["v1"] = (after, before)
+    return parts
+
+
+def v1_body(webhook: Webhook, change: Change, event_id: str, attempt: int, permitted: list[int]) -> bytes:
+    """A v1 delivery: whole v1 objects in `current` and `previous`, integer ids, Unix timestamps."""
+    current, previous = _v1_parts(change)
+    action = V1_ACTIONS[change.action]
+    matches = {"current": [], "previous": []}
+    meta = {
+        "v": 1,
+        "action": action,
+        "object": ENTITY,
+        "id": change.after.id,
+        "company_id": webhook.company_id,
+        "user_id": change.user_id,
+        "host": host(webhook.company_id),
+        "timestamp": int(change.time),
+        "timestamp_micro": int(change.time * 1_000_000),
+        "permitted_user_ids": permitted,
+        "trans_pending": False,
+        "is_bulk_update": change.is_bulk_edit,
+        "pipedrive_service_name": False,
+        "matches_filters": matches,
+        "webhook_id": str(webhook.id),
+    }
+    return orjson.dumps({"v": 1, "matches_filters": matches, "meta": meta, "current": current,
+                         "previous": previous, "retry": attempt - 1, "event": f"{action}.{ENTITY}"})
+
+
+def body(webhook: Webhook, change: Change, event_id: str, attempt: int, permitted: list[int]) -> bytes:
+    build = v1_body if webhook.version == "1.0" else v2_body
+    return build(webhook, change, event_id, attempt, permitted)
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
