@@ -31,7 +31,7 @@ async function loadCompany() {
   state.company = company;
   replace(state.root,
     h("div", { class: "company-bar" }, h("div", { id: "company-summary" })),
-    h("div", { class: "split" },
+    h("div", { class: "split wide-list" },
       h("div", { class: "list" }, activityFilters(), h("table", { id: "activities-table", class: "rows" }),
         h("div", { class: "pager" },
           h("button", { type: "button", id: "activities-first", onclick: () => { state.cursors = []; attempt(loadPage); } }, "First page"),
@@ -101,11 +101,11 @@ function renderPage() {
     class: [a.deleted_time ? "deleted" : "", a.id === state.selected ? "selected" : ""].join(" "),
     dataset: { id: a.id }, onclick: () => openActivity(a) },
   h("td", { class: "num" }, a.id), h("td", { class: "subject" }, a.subject), h("td", {}, a.type),
-  h("td", {}, users[a.owner_id] || a.owner_id),
+  h("td", { class: "nowrap" }, users[a.owner_id] || a.owner_id),
   h("td", { class: "time" }, [a.due_date, a.due_time].filter(Boolean).join(" ") || "—"),
-  h("td", {}, a.done ? "✓" : ""), h("td", { class: "time" }, a.add_time.replace("T", " ").replace("Z", "")),
-  h("td", { class: "time" }, a.update_time.replace("T", " ").replace("Z", "")),
-  h("td", {}, a.deleted_time ? h("span", { class: "badge bad" }, `deleted ${a.deleted_time.slice(0, 10)}`) : "")));
+  h("td", {}, a.done ? "✓" : ""), h("td", { class: "time" }, minutes(a.add_time)),
+  h("td", { class: "time" }, minutes(a.update_time)),
+  h("td", { class: "nowrap" }, a.deleted_time ? h("span", { class: "badge bad" }, "deleted") : "")));
   replace(document.getElementById("activities-table"),
     h("thead", {}, h("tr", {}, sortHeader("id", "id"), sortHeader("subject", "subject"), sortHeader("type", "type"),
       sortHeader("owner", "owner"), sortHeader("due_date", "due"), sortHeader("done", "done"),
@@ -115,6 +115,11 @@ function renderPage() {
   document.getElementById("activities-previous").disabled = !state.cursors.length;
   document.getElementById("activities-first").disabled = !state.cursors.length;
   replace(document.getElementById("activities-position"), `page ${state.cursors.length + 1}`);
+}
+
+/** An RFC 3339 time to the minute, for a table cell (the detail has it whole). */
+function minutes(time) {
+  return time.slice(0, 16).replace("T", " ");
 }
 
 function openActivity(activity) {
@@ -131,9 +136,9 @@ function openActivity(activity) {
 
 function usersTable() {
   return h("div", {}, h("h3", {}, "Users and tokens"), h("table", { id: "users-table", class: "rows compact" },
-    h("thead", {}, h("tr", {}, ["id", "name", "email", "token", "admin"].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["id", "name and email", "token", "admin"].map((t) => h("th", {}, t)))),
     h("tbody", {}, state.company.users.map((u) => h("tr", {},
-      h("td", { class: "num" }, u.id), h("td", {}, u.name), h("td", {}, u.email),
+      h("td", { class: "num" }, u.id), h("td", {}, u.name, h("br"), h("small", { class: "muted" }, u.email)),
       h("td", {}, h("code", { class: "token" }, u.token)), h("td", {}, u.is_admin ? "admin" : ""))))));
 }
 
