@@ -23,6 +23,8 @@ from .ratelimit import RateLimiter
 from .store import Store
 
 DELETED_CHOICES = ("include", "exclude", "only")
+# The key of the deleted ids in a company's page cache (no list page has a key like it).
+_DELETED_KEY = ("dashboard", "deleted ids")
 _ACTIVITY_PATH_PREFIXES = ("/api/v2/activities/",)
 
 
@@ -135,9 +137,17 @@ def activity_page(company: Company, query: ActivityQuery, limit: int, cursor: st
     return [activity for _, activity in page], next_cursor
 
 
+def deleted_ids(company: Company) -> list[int]:
+    """The ids of the company's deleted activities: one walk of them all, then kept in the company's page
+    cache until its activities next change (100,000 activities take milliseconds to walk)."""
+    return orjson.loads(company.page_body(_DELETED_KEY, lambda: orjson.dumps(
+        [a.id for a in company.activities.values() if a.is_deleted])))
+
+
 def _deleted(company: Company, field: str, descending: bool, after: tuple[Any, ...] | None
              ) -> list[tuple[tuple[Any, ...], Activity]]:
-    keyed = [(sort_key(field, a), a) for a in company.activities.values() if a.is_deleted]
+    found = (company.activities.get(i) for i in deleted_ids(company))
+    keyed = [(sort_key(field, a), a) for a in found if a is not None and a.is_deleted]
     if after is not None:
         keyed = [(k, a) for k, a in keyed if (k < after if descending else k > after)]
     return sorted(keyed, key=lambda pair: pair[0], reverse=descending)
@@ -173,7 +183,7 @@ def _key_fits(field: str, key: tuple[Any, ...]) -> bool:
 # -- companies and budgets ------------------------------------------------------------------------
 def company_summary(company: Company) -> dict[str, Any]:
     with company.lock:
-        deleted = sum(1 for a in company.activities.values() if a.is_deleted)
+        deleted = len(deleted_ids(company))
         return {"id": company.id, "name": company.name, "seed": company.seed,
                 "activity_count": len(company.activities) - deleted, "deleted_count": deleted,
                 "user_count": len(company.users)}

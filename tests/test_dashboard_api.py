@@ -201,3 +201,14 @@ def test_dashboard_reads_add_nothing_to_the_journal(api: Call, client: FlaskClie
     for path in ("/_mock/ui/", "/_mock/journal", "/_mock/companies/1/activities", "/_mock/rate-limit/usage"):
         client.get(path)
     assert _get(client, "/_mock/journal")["held"] == 1
+
+
+def test_deleted_counts_and_pages_follow_each_write(api: Call, client: FlaskClient) -> None:
+    api("DELETE", "/api/v2/activities/1")
+    assert _get(client, "/_mock/companies")["companies"][0]["deleted_count"] == 1
+    api("DELETE", "/api/v2/activities/2")
+    assert _get(client, "/_mock/companies")["companies"][0]["deleted_count"] == 2
+    only = _get(client, "/_mock/companies/1/activities", deleted="only")["activities"]
+    assert [a["id"] for a in only] == [1, 2]
+    client.post("/_mock/reset", json={})
+    assert _get(client, "/_mock/companies/1/activities", deleted="only")["activities"] == []
