@@ -1,7 +1,7 @@
 """The whole benchmark in one run: every figure, its ratio to a baseline measured alongside, and the targets.
 
     python -m benchmarks                 # everything (a few minutes)
-    python -m benchmarks --only http     # one or more sections: http scale startup inprocess suite
+    python -m benchmarks --only http     # one or more sections: http scale startup inprocess suite dashboard
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "benchmarks"
 
-from . import inprocess, scale, startup, suite, throughput  # noqa: E402
+from . import dashboard, inprocess, scale, startup, suite, throughput  # noqa: E402
 from .report import Target, at_least, at_most, print_targets, ratio  # noqa: E402
 
-SECTIONS = ("http", "scale", "startup", "inprocess", "suite")
+SECTIONS = ("http", "scale", "startup", "inprocess", "suite", "dashboard")
 
 
 def machine() -> str:
@@ -89,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets += _inprocess_targets(inprocess.run())
     if "suite" in args.only:
         suite.run()
+    if "dashboard" in args.only:
+        targets += dashboard.targets(dashboard.run())
     missed = print_targets(targets)
     print(f"  benchmark took {time.perf_counter() - started:.0f} s", flush=True)
     return 1 if missed else 0
