@@ -1,39 +1,67 @@
-"""`mockserver serve`: the mock on a production server, uvicorn or waitress (see serving.py)."""
+"""`mockserver serve`: the mock on a production server, uvicorn or waitress (see serving.py).
+
+Every problem a user can cause at start (a bad option, a port in use, a state or data file that will
+not do) is one line on standard error and exit status 2, found before the seed is built (preflight.py).
+"""
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 
-from flask import Flask
-
-from . import __version__, serving
-from .app import create_app
+from . import __version__, preflight, serving
 from .constants import (ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, JOURNAL_SIZE,
                         USER_TOKEN)
-from .statefile import StateFile, StateFileError
-from .store import Store
+from .preflight import StartError
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+PROG = "mockserver"
 SERVER_THREADS = 8
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the usage is one `--help` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _whole(minimum: int, option: str) -> object:
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise StartError(f"{option} must be a whole number, got {text!r}") from None
+        if value < minimum:
+            raise StartError(f"{option} must be at least {minimum}, got {value}")
+        return value
+    return convert
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description="Offline mock of Pipedrive's Activities API")
-    version = f"mockserver {__version__}"
+    parser = OneLineParser(prog=PROG, description="Offline mock of Pipedrive's Activities API")
+    version = f"{PROG} {__version__}"
     parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the mock over HTTP")
     serve.add_argument("--version", action="version", version=version)
     serve.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0 picks a free one)")
-    serve.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated data")
-    serve.add_argument("--activities", type=int, default=DEFAULT_ACTIVITIES, help="activities of company 1")
+    serve.add_argument("--port", type=preflight.port, default=DEFAULT_PORT, help="port (0 picks a free one)")
+    serve.add_argument("--seed", type=_whole(0, "--seed"), default=DEFAULT_SEED, help="seed of the generated data")
+    serve.add_argument("--activities", type=_whole(0, "--activities"), default=DEFAULT_ACTIVITIES,
+                       help="activities of company 1")
+    serve.add_argument("--data", metavar="FILE", help="company 1's users, activity types, persons, orgs, deals "
+                       "and activities from a YAML or JSON file (README, \"Your own seed data\")")
     serve.add_argument("--admin-token", default=ADMIN_TOKEN, help="token of user 1, a global admin")
     serve.add_argument("--user-token", default=USER_TOKEN, help="token of user 2, a regular user")
     serve.add_argument("--strict-links", action="store_true",
                        help="reject deal/person/org/project/lead ids that do not exist in the company")
-    serve.add_argument("--threads", type=int, default=SERVER_THREADS,
+    serve.add_argument("--threads", type=_whole(1, "--threads"), default=SERVER_THREADS,
                        help="waitress's worker threads (uvicorn serves from one thread and an event loop)")
     serve.add_argument("--server", choices=serving.SERVERS, default=serving.DEFAULT_SERVER,
                        help="uvicorn (default: one thread, an event loop, fastest) or waitress (threads); "
@@ -42,57 +70,113 @@ def build_parser() -> argparse.ArgumentParser:
                        help="load the state from PATH at start if it exists; save every acknowledged write to it")
     serve.add_argument("--control-token", metavar="TOKEN",
                        help="require the header x-mock-control-token: TOKEN on /_mock/ (default: loopback only)")
-    serve.add_argument("--journal-size", type=_positive, default=JOURNAL_SIZE, metavar="N",
+    serve.add_argument("--journal-size", type=_whole(1, "--journal-size"), default=JOURNAL_SIZE, metavar="N",
                        help=f"requests kept in the journal (default {JOURNAL_SIZE})")
     serve.add_argument("--webhook-allow-host", action="append", default=[], metavar="HOST",
                        help="let webhooks deliver to HOST too (default: loopback addresses only); repeatable")
+    serve.add_argument("--access-log", action="store_true", help="one line a request on standard output: "
+                       "method, path, status, time, operation, violations (never a token)")
+    serve.add_argument("--log-format", choices=LOG_FORMATS, default="text",
+                       help="text (default) or json, one object a line, for the access log and every other log")
+    serve.add_argument("--log-level", choices=LOG_LEVELS, default="warning",
+                       help="the least severe log records written to standard error (default warning)")
     return parser
 
 
+def check(args: argparse.Namespace) -> None:
+    """What can be checked without the app, before the port is bound. Raises StartError."""
+    preflight.tokens(args.admin_token, args.user_token, args.control_token)
+    if args.state_file is not None:
+        preflight.state_file(args.state_file)
+    if args.data is not None:
+        preflight.readable_file("--data", args.data)
+
+
 def build_app(args: argparse.Namespace) -> Flask:
-    """The app `serve` runs: company 1 seeded, or the state file's state. Raises StateFileError."""
-    store = Store.default(seed=args.seed, activities=args.activities, strict_links=args.strict_links,
-                          admin_token=args.admin_token, user_token=args.user_token)
-    state_file = StateFile(args.state_file) if args.state_file else None
-    if state_file is not None and not state_file.load(store):
-        state_file.save(store)  # the file exists from the start, holding the seeded state
+    """The app `serve` runs: company 1 seeded (or from --data), or the state file's state. Raises StartError."""
+    from .app import create_app
+    from .statefile import StateFile, StateFileError
+    from .store import Store
+
+    data = None
+    if args.data is not None:
+        from .datafile import DataFileError, read
+
+        try:
+            data = read(args.data)
+        except DataFileError as exc:
+            raise StartError(str(exc)) from None
+    try:
+        store = Store.default(seed=args.seed, activities=0 if data is not None else args.activities,
+                              strict_links=args.strict_links, admin_token=args.admin_token,
+                              user_token=args.user_token)
+        if data is not None:
+            from .datafile import DataFileError, apply
+
+            try:
+                apply(store, data, source=args.data)
+            except DataFileError as exc:
+                raise StartError(str(exc)) from None
+        state_file = StateFile(args.state_file) if args.state_file else None
+        if state_file is not None and not state_file.load(store):
+            state_file.save(store)  # the file exists from the start, holding the seeded state
+    except StateFileError as exc:
+        raise StartError(str(exc)) from None
+    except OSError as exc:
+        raise StartError(f"--state-file {args.state_file}: {exc.strerror or exc}") from None
     return create_app(store, journal_size=args.journal_size, state_file=state_file,
                       control_token=args.control_token, webhook_allow_hosts=tuple(args.webhook_allow_host))
 
 
 def serve(args: argparse.Namespace) -> int:
+    from . import accesslog
+
+    accesslog.configure(args.log_level, args.log_format, args.access_log)
+    check(args)
+    try:
+        sock = serving.bind(args.host, args.port)  # before seeding: a port in use is told at once
+    except OSError as exc:
+        raise preflight.bind_error(args.host, args.port, exc) from None
     try:
         app = build_app(args)
-    except StateFileError as exc:
-        print(f"mockserver: {exc}", file=sys.stderr)
-        return 2
-    sock = serving.bind(args.host, args.port)
+    except BaseException:
+        sock.close()
+        raise
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in str(host) else host
     announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
-                f"admin token: {args.admin_token} user token: {args.user_token}")
+                f"{_tokens(app)}")
+    wsgi = accesslog.AccessLog(app) if args.access_log else app
     if args.server == "waitress":
-        serving.run_waitress(app, sock, args.threads, announce)
+        serving.run_waitress(wsgi, sock, args.threads, announce)
     else:
-        serving.run_uvicorn(app, sock, announce)
+        serving.run_uvicorn(wsgi, sock, announce)
     return 0
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _tokens(app: Flask) -> str:
+    """Company 1's first admin token and first regular user token (a data or state file may set them)."""
+    from .constants import DEFAULT_COMPANY_ID
+
+    users = sorted(app.extensions["pipedrive_mock"].store.company(DEFAULT_COMPANY_ID).users.values(),
+                   key=lambda user: user.id)
+    admin = next((u.token for u in users if u.is_admin), None)
+    user = next((u.token for u in users if not u.is_admin), None)
+    return " ".join(part for part in (f"admin token: {admin}" if admin else "",
+                                      f"user token: {user}" if user else "") if part)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
-        argv.insert(0, "serve")  # `mockserver` and `python -m mockserver` alone serve
-    args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
+        argv.insert(0, "serve")  # `mockserver` and `python -m pipedrive_mock` alone serve
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "serve":
+            return serve(args)
+    except StartError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
     return 2
 
 

@@ -36,6 +36,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).
 ANSWER_DELAY = "mockserver.answer_delay"
 SERVER_HOLDS_ANSWERS = "mockserver.server_holds_answers"
+# The WSGI environ key of the journal entry of a Pipedrive call, for the access log to read.
+JOURNAL_ENTRY = "mockserver.journal_entry"
 
 
 @dataclass(slots=True, eq=False)
@@ -184,7 +186,9 @@ def after_request(response: Response) -> Response:
     # Straight onto werkzeug's header list: Headers.extend checks each value for newlines, and these
     # are digits the mock formatted itself (the check costs about 2 us a request).
     response.headers._list.extend(headers)
-    st.journal.record(_journal_entry(req, ctx, response.status_code, st))
+    entry = _journal_entry(req, ctx, response.status_code, st)
+    st.journal.record(entry)
+    req.environ[JOURNAL_ENTRY] = entry  # for the access log (accesslog.py)
     return response
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import gc
 import signal
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 SERVERS = ("uvicorn", "waitress")
 DEFAULT_SERVER = "uvicorn"
@@ -26,9 +27,13 @@ def bind(host: str, port: int) -> socket.socket:
     """A listening socket, bound before the server starts so that `--port 0` can be reported."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(LISTEN_BACKLOG)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(LISTEN_BACKLOG)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 

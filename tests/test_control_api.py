@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, create_app
 from pipedrive_mock.cli import build_parser
+from pipedrive_mock.preflight import StartError
 
 START = "2030-01-01T00:00:00Z"
 DAY = 86_400
@@ -287,7 +288,7 @@ def test_requests_journal_keeps_only_the_newest_entries() -> None:
 def test_cli_journal_size_accepts_only_positive_counts(given: str, kept: int | None) -> None:
     parser = build_parser()
     if kept is None:
-        with pytest.raises(SystemExit):
+        with pytest.raises(StartError, match="--journal-size must be"):
             parser.parse_args(["serve", "--journal-size", given])
     else:
         assert parser.parse_args(["serve", "--journal-size", given]).journal_size == kept

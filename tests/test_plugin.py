@@ -232,3 +232,43 @@ def test_delay(pipedrive_mock):
         thread.join()
 """)
     result.assert_outcomes(passed=1)
+
+
+SEED_DATA = """
+users:
+  - {name: Ann Lee, admin: true, token: ann-token}
+  - {name: Bob Stone}
+activities:
+  - {subject: From the file, owner_id: 2}
+"""
+
+
+def test_plugin_data_from_ini_and_marker_seeds_company_1(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", seed=SEED_DATA, other="activities:\n  - {subject: Other file}\n  - {subject: Two}\n")
+    pytester.makeini("[pytest]\npipedrive_mock_data = seed.yaml\n")
+    result = run(pytester, """
+def subjects(mock, token):
+    response = requests.get(mock.v2_url + "/activities", headers={"x-api-token": token})
+    return [a["subject"] for a in response.json()["data"]]
+
+def test_from_ini(pipedrive_mock):
+    assert subjects(pipedrive_mock, "ann-token") == ["From the file"]
+    assert [u.token for u in pipedrive_mock.store.users()] == ["ann-token", "bob-stone-token"]
+    requests.post(pipedrive_mock.v2_url + "/activities", json={"subject": "Mine"}, headers={"x-api-token": "ann-token"})
+
+@pytest.mark.pipedrive_mock(data="other.yaml")
+def test_from_marker(pipedrive_mock):
+    assert subjects(pipedrive_mock, "admin-token") == ["Other file", "Two"]
+
+def test_ini_again(pipedrive_mock):
+    assert subjects(pipedrive_mock, "ann-token") == ["From the file"]
+""")
+    result.assert_outcomes(passed=3)
+
+
+def test_plugin_bad_data_file_names_path_and_problem(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", seed="activities:\n  - {subject: X, owner_id: 9}\n")
+    pytester.makeini("[pytest]\npipedrive_mock_data = seed.yaml\n")
+    result = run(pytester, "def test_one(pipedrive_mock):\n    pass\n")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*seed.yaml: activities[[]0[]].owner_id 9 is not a user (users: 1, 2)*"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from .. import __version__, snapshot, times
+from .. import __version__, datafile, snapshot, times
 from ..constants import DEFAULT_ACTIVITIES, DEFAULT_COMPANY_ID, DEFAULT_SEED
 from ..contract import CONTROL_SPEC_FILE, spec_text
 from ..errors import ApiError, BadRequest, NotFound
@@ -100,8 +100,16 @@ def seed() -> Response:
     store = state().store
     company = store.company(body.get("company_id", DEFAULT_COMPANY_ID))
     seed_value = body.get("seed", company.seed if company.seed is not None else DEFAULT_SEED)
-    store.reseed(company.id, seed_value, body.get("activities", DEFAULT_ACTIVITIES))
-    return json_response({"company_id": company.id, "seed": seed_value, "activities": len(company.activities)})
+    if "data" not in body:
+        store.reseed(company.id, seed_value, body.get("activities", DEFAULT_ACTIVITIES))
+        return json_response({"company_id": company.id, "seed": seed_value, "activities": len(company.activities)})
+    try:  # seed data (README, "Your own seed data"): checked whole before anything changes
+        document = datafile.validate(body["data"], "data")
+        datafile.apply(store, document, source="data", company_id=company.id, reseed=seed_value)
+    except datafile.DataFileError as exc:
+        raise BadRequest(str(exc)) from None
+    seeded = store.company(company.id)
+    return json_response({"company_id": seeded.id, "seed": seed_value, "activities": len(seeded.activities)})
 
 
 @blueprint.get("/snapshot")

@@ -1,0 +1,89 @@
+"""`mockserver serve --access-log`: one line a request, as text or JSON, on standard output.
+
+Each line: method, path (never the query string, which may carry `api_token`), status, the time the
+mock took (an injected fault's delay included), the contract operation and how many violations the
+journal noted. Tokens are never written. Other log records (warnings, errors) go to standard error in
+the same format (`--log-format`), at `--log-level`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .pipeline import ANSWER_DELAY, JOURNAL_ENTRY, SERVER_HOLDS_ANSWERS
+
+ACCESS_LOGGER = "pipedrive_mock.access"
+FORMATS = ("text", "json")
+LEVELS = ("debug", "info", "warning", "error")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+access_log = logging.getLogger(ACCESS_LOGGER)
+
+
+class JsonFormatter(logging.Formatter):
+    """A JSON object a line: time, level, logger, message, and the fields of an access line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                                "logger": record.name, "message": record.getMessage()}
+        line.update(getattr(record, "access", {}))
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure(level: str = "warning", log_format: str = "text", access: bool = False) -> None:
+    """Log records at `level` to standard error; access lines (when asked for) to standard output."""
+    formatter: logging.Formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    errors = logging.StreamHandler(sys.stderr)
+    errors.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [errors]
+    root.setLevel(level.upper())
+    access_log.propagate = False
+    access_log.handlers[:] = []
+    if access:
+        out = logging.StreamHandler(sys.stdout)
+        out.setFormatter(formatter if log_format == "json" else logging.Formatter("%(message)s"))
+        access_log.addHandler(out)
+        access_log.setLevel(logging.INFO)
+    else:
+        access_log.setLevel(logging.CRITICAL + 1)
+
+
+class AccessLog:
+    """WSGI middleware writing one access line for each request the app answers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.config = app.config  # the servers read the body limit from it (serving.py)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        started = time.perf_counter()
+        seen: list[str] = []
+
+        def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen.append(status)
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, remember)
+        # The delay of an injected fault is waited after the app returns (asgi.py) or inside it.
+        held = environ.get(ANSWER_DELAY) or 0.0 if environ.get(SERVER_HOLDS_ANSWERS) else 0.0
+        elapsed = time.perf_counter() - started + held
+        status = int(seen[-1].split(" ", 1)[0]) if seen else 0
+        write(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), status, elapsed, environ.get(JOURNAL_ENTRY),
+              environ.get("REMOTE_ADDR", ""))
+        return body
+
+
+def write(method: str, path: str, status: int, seconds: float, entry: Any, client: str) -> None:
+    operation = entry.operation if entry is not None and entry.operation else "-"
+    violations = len(entry.violations) if entry is not None else 0
+    fields = {"client": client, "method": method, "path": path, "status": status, "ms": round(seconds * 1000, 2),
+              "operation": operation, "violations": violations}
+    access_log.info("%s %s %s %d %.2fms %s violations=%d", client or "-", method, path, status, seconds * 1000,
+                    operation, violations, extra={"access": fields})
