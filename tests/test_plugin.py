@@ -175,7 +175,7 @@ def test_client(pipedrive_mock):
     pass
 """)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*takes only the keyword arguments seed, activities, strict; got sed*"])
+    result.stdout.fnmatch_lines(["*takes only the keyword arguments seed, activities, data, strict; got sed*"])
 
 
 def test_plugin_under_xdist_isolates_each_worker(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
