@@ -124,7 +124,7 @@ def activity_page(company: Company, query: ActivityQuery, limit: int, cursor: st
     field, descending = query.sort_by, query.sort_direction == "desc"
     after = decode_cursor(cursor, field, query.sort_direction) if cursor else None
     with company.lock:
-        streams: list[Iterator[tuple[tuple[Any, ...], Activity]]] = []
+        streams: list[Iterator[tuple[Any, Activity]]] = []
         if query.deleted != "only":
             streams.append(((sort_key(field, a), a) for a in company.walk(field, descending, after)))
         if query.deleted != "exclude":
@@ -144,8 +144,7 @@ def deleted_ids(company: Company) -> list[int]:
         [a.id for a in company.activities.values() if a.is_deleted])))
 
 
-def _deleted(company: Company, field: str, descending: bool, after: tuple[Any, ...] | None
-             ) -> list[tuple[tuple[Any, ...], Activity]]:
+def _deleted(company: Company, field: str, descending: bool, after: Any) -> list[tuple[Any, Activity]]:
     found = (company.activities.get(i) for i in deleted_ids(company))
     keyed = [(sort_key(field, a), a) for a in found if a is not None and a.is_deleted]
     if after is not None:
@@ -153,12 +152,14 @@ def _deleted(company: Company, field: str, descending: bool, after: tuple[Any, .
     return sorted(keyed, key=lambda pair: pair[0], reverse=descending)
 
 
-def encode_cursor(field: str, direction: str, key: tuple[Any, ...]) -> str:
-    payload = orjson.dumps({"field": field, "direction": direction, "after": list(key)})
+def encode_cursor(field: str, direction: str, key: Any) -> str:
+    """`key` is a sort key (company.sort_key): a tuple, or one int."""
+    payload = orjson.dumps({"field": field, "direction": direction,
+                            "after": list(key) if isinstance(key, tuple) else [key]})
     return base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
 
 
-def decode_cursor(cursor: str, field: str, direction: str) -> tuple[Any, ...]:
+def decode_cursor(cursor: str, field: str, direction: str) -> Any:
     """The sort key a page starts after; 400 unless this listing issued the cursor for this sort."""
     try:
         data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
@@ -169,15 +170,13 @@ def decode_cursor(cursor: str, field: str, direction: str) -> tuple[Any, ...]:
     if not valid:
         raise BadRequest(f"Invalid value for parameter 'cursor': {cursor[:40]!r} is not a cursor this listing "
                          f"issued for sort_by={field} sort_direction={direction}")
-    return key
+    return key if field == "due_date" else key[0]
 
 
 def _key_fits(field: str, key: tuple[Any, ...]) -> bool:
-    if field == "id":
-        return len(key) == 1 and type(key[0]) is int
     if field == "due_date":
         return len(key) == 3 and type(key[0]) is bool and isinstance(key[1], str) and type(key[2]) is int
-    return len(key) == 2 and all(type(part) is int for part in key)
+    return len(key) == 1 and type(key[0]) is int
 
 
 # -- companies and budgets ------------------------------------------------------------------------

@@ -83,8 +83,12 @@ class Activity:
     note: str | None = None
     source_timezone: str | None = None
     deleted_time: datetime | None = None
-    # Serialized views of this (immutable) record, filled on first use.
-    cache: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # Serialized views of this (immutable) record, made on first use. Slots, not a dict: 150 bytes a
+    # record less. Not init fields, so a record made by `dataclasses.replace` starts without them.
+    json_v2: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    json_v2_attendees: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    json_v1: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    json_snapshot: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def is_deleted(self) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from . import times
+from .company.indexes import time_key
 from .errors import BadRequest
 
 # The contract's ids are 32-bit integers (openapi.yaml: maximum 2147483647).
@@ -22,7 +23,7 @@ _MAX_ID = 2**31 - 1
 _V2_KEYS = frozenset({"field", "fieldValue", "sortDirection", "id"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A sort key: the position of an activity in the index of its sort field (company.sort_key).
-SortKey = tuple[Any, ...]
+SortKey = Any  # an int or a tuple: company.sort_key
 
 
 def _bad_cursor(cursor: str, why: str) -> BadRequest:
@@ -68,7 +69,7 @@ def _v2_key(cursor: str, field: str, value: Any, activity_id: int) -> SortKey:
     if field == "id":
         if not _is_id(value):
             raise _bad_cursor(cursor, "carries no valid id")
-        return (value,)
+        return value
     if field == "due_date":
         if value is None:
             return (True, "", activity_id)
@@ -77,7 +78,7 @@ def _v2_key(cursor: str, field: str, value: Any, activity_id: int) -> SortKey:
         return (False, value, activity_id)
     if field in ("update_time", "add_time"):
         try:
-            return (int(times.seconds(value, "parameter 'cursor'")), activity_id)
+            return time_key(int(times.seconds(value, "parameter 'cursor'")), activity_id)
         except BadRequest:
             raise _bad_cursor(cursor, f"carries no valid {field}") from None
     raise _bad_cursor(cursor, f"was issued for an unknown sort_by {field!r}")

@@ -20,10 +20,8 @@ from .model import LOCATION_KEYS, Activity, ActivityType, Entity, SavedFilter, U
 from .store import Store
 
 VERSION = 1
-_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name not in ("cache", "company_id"))
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.init and f.name != "company_id")
 _TIME_FIELDS = ("add_time", "update_time", "marked_as_done_time", "deleted_time")
-# Kept with each (immutable) activity record, so a snapshot re-serializes only what changed.
-_CACHE_KEY = "snapshot"
 # The offset of a flowing clock from wall time is kept to the millisecond (two reads of time differ).
 _OFFSET_DIGITS = 3
 # -- dump ---------------------------------------------------------------------------------------
@@ -35,13 +33,14 @@ def dump_clock(clock: Clock) -> dict[str, Any]:
 
 
 def _activity(activity: Activity) -> orjson.Fragment:
-    cached = activity.cache.get(_CACHE_KEY)
+    """Kept with each (immutable) record, so a snapshot re-serializes only what changed."""
+    cached = activity.json_snapshot
     if cached is None:
         values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
         for name in _TIME_FIELDS:
             if values[name] is not None:
                 values[name] = times.format(values[name])
-        cached = activity.cache[_CACHE_KEY] = orjson.dumps(values)
+        cached = activity.json_snapshot = orjson.dumps(values)
     return orjson.Fragment(cached)
 
 

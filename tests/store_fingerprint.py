@@ -17,7 +17,8 @@ from pipedrive_mock.store import Store
 
 
 def _record(value: Any) -> dict[str, Any]:
-    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "cache"}
+    # Fields made by the record itself (its cached JSON) are how it is served, not what it holds.
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.init}
 
 
 def _company(company: Company) -> dict[str, Any]:

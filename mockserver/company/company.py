@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
-from operator import itemgetter
 from typing import Any
 
 from ..constants import PURGE_AFTER_SECONDS
 from ..errors import NotFound
 from ..model import ENTITY_KINDS, Activity, ActivityType, Entity, SavedFilter, User
 from ..resources.activities import rules
-from .indexes import ActivityIndexes, sort_key
+from .indexes import ActivityIndexes, key_ids
 from .pages import PageCache
 from .undo import UndoLog
 
@@ -70,7 +69,7 @@ class Company:
     def load_activities(self, activities: Iterable[Activity]) -> None:
         """Replace every activity at once (seeding, snapshots); indexes are built in bulk."""
         self.activities = {activity.id: activity for activity in activities}
-        self.indexes = ActivityIndexes(a for a in self.activities.values() if not a.is_deleted)
+        self.indexes = ActivityIndexes([a for a in self.activities.values() if a.deleted_time is None])
         self.deleted = deque(sorted((a.deleted_time.timestamp(), a.id) for a in self.activities.values()
                                     if a.deleted_time is not None))
         self.next_id = max(self.activities, default=0) + 1
@@ -141,17 +140,17 @@ class Company:
             raise NotFound()
         return activity
 
-    def walk(self, field: str, descending: bool, after: tuple[Any, ...] | None) -> Iterator[Activity]:
+    def walk(self, field: str, descending: bool, after: Any) -> Iterator[Activity]:
         """Live activities in keyset order, starting just after `after` (a sort key) when given."""
         index = self.indexes.by_field[field]
         if descending:
-            keys = index.irange(maximum=after, inclusive=(True, False), reverse=True) if after \
+            keys = index.irange(maximum=after, inclusive=(True, False), reverse=True) if after is not None \
                 else reversed(index)
         else:
-            keys = index.irange(minimum=after, inclusive=(False, True)) if after else iter(index)
-        return map(self.activities.__getitem__, map(itemgetter(-1), keys))
+            keys = index.irange(minimum=after, inclusive=(False, True)) if after is not None else iter(index)
+        return map(self.activities.__getitem__, key_ids(field, keys))
 
-    def page(self, field: str, descending: bool, after: tuple[Any, ...] | None,
+    def page(self, field: str, descending: bool, after: Any,
              match: Callable[[Activity], bool], limit: int) -> tuple[list[Activity], bool]:
         """Up to `limit` matching activities, and whether more follow."""
         with self.lock:
@@ -191,7 +190,7 @@ class Company:
             rules.link_primary_person(values, current)
             if "done" in values and values["done"] != current.done:
                 values["marked_as_done_time"] = now if values["done"] else None
-            activity = replace(current, update_time=now, update_user_id=user.id, cache={}, **values)
+            activity = replace(current, update_time=now, update_user_id=user.id, **values)
             self._put(activity)
             return activity
 
@@ -200,7 +199,7 @@ class Company:
             current = self.get(activity_id)
             if current.is_deleted:
                 raise NotFound()
-            activity = replace(current, deleted_time=now, update_time=now, update_user_id=user.id, cache={})
+            activity = replace(current, deleted_time=now, update_time=now, update_user_id=user.id)
             self._put(activity)
             return activity
 

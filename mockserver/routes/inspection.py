@@ -16,7 +16,7 @@ from ..response import json_response
 from .. import times
 from .control import blueprint, user_dict
 
-_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name not in ("cache", "company_id"))
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.init and f.name != "company_id")
 
 
 def activity_dict(activity: Activity) -> dict[str, Any]:

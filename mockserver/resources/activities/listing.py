@@ -99,7 +99,7 @@ def list_v2(company: Company, params: dict[str, Any], today: str) -> tuple[list[
     return found, next_cursor
 
 
-def _page_of_ids(company: Company, ids: list[int], field: str, descending: bool, after: tuple[Any, ...] | None,
+def _page_of_ids(company: Company, ids: list[int], field: str, descending: bool, after: Any,
                  match: Match, limit: int) -> tuple[list[Activity], bool]:
     """The page when `ids` names the candidates: unknown or deleted ids are left out (facts page)."""
     with company.lock:
@@ -131,6 +131,6 @@ def collection_v1(company: Company, params: dict[str, Any]) -> tuple[list[Activi
                                _updated_bound(params, "until", times.parse_v1))
     after = None
     if params.get("cursor"):
-        after = (pagination.decode_v1(params["cursor"]) - 1,)
+        after = pagination.decode_v1(params["cursor"]) - 1
     found, more = company.page("id", False, after, _all(checks), params["limit"])
     return found, pagination.encode_v1(found[-1].id + 1) if more else None

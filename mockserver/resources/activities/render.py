@@ -28,21 +28,26 @@ def _kept(data: dict[str, Any]) -> bytes:
 
 
 def v2_json(activity: Activity, attendees: bool = False) -> bytes:
-    key = "v2+attendees" if attendees else "v2"
-    cached = activity.cache.get(key)
+    if attendees:
+        cached = activity.json_v2_attendees
+        if cached is None:
+            cached = activity.json_v2_attendees = _kept(v2_dict(activity, True))
+        return cached
+    cached = activity.json_v2
     if cached is None:
-        cached = activity.cache[key] = _kept(v2_dict(activity, attendees))
+        cached = activity.json_v2 = _kept(v2_dict(activity))
     return cached
 
 
 def v2_json_items(activities: Iterable[Activity], attendees: bool = False) -> list[bytes]:
     """Each activity's JSON, straight from its cached form where it has one."""
-    key = "v2+attendees" if attendees else "v2"
-    return [activity.cache.get(key) or v2_json(activity, attendees) for activity in activities]
+    if attendees:
+        return [activity.json_v2_attendees or v2_json(activity, True) for activity in activities]
+    return [activity.json_v2 or v2_json(activity) for activity in activities]
 
 
 def v1_json(activity: Activity) -> bytes:
-    cached = activity.cache.get("v1")
+    cached = activity.json_v1
     if cached is None:
-        cached = activity.cache["v1"] = _kept(_V1.dump(activity))
+        cached = activity.json_v1 = _kept(_V1.dump(activity))
     return cached
