@@ -10,6 +10,7 @@ responses, or check a recording for drift.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from pipedrive_mock import __version__
 from .profiles import DEFAULT_SEED, PROFILES, current_profile
 
 PROG = "pipedrive-contracts"
+TOKEN_ENV = "PIPEDRIVE_API_TOKEN"
 SUBCOMMANDS = ("record", "check-recording", "sdk-drift")
 
 
@@ -29,7 +31,15 @@ def _version_argument(parser: argparse.ArgumentParser) -> None:
 def _target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", required=True, help="the target's origin, e.g. http://127.0.0.1:8000 "
                         "or https://COMPANY.pipedrive.com")
-    parser.add_argument("--api-token", required=True, help="an API token of a user of the target company")
+    parser.add_argument("--api-token", default=os.environ.get(TOKEN_ENV) or None,
+                        help=f"an API token of a user of the target company (default: ${TOKEN_ENV}, which keeps "
+                             "it out of the shell's history)")
+
+
+def _token(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    if not args.api_token:
+        parser.error(f"give the target's API token with --api-token or the environment variable {TOKEN_ENV}")
+    return str(args.api_token)
 
 
 def run_parser() -> argparse.ArgumentParser:
@@ -50,15 +60,23 @@ def run_parser() -> argparse.ArgumentParser:
 
 
 def _run(argv: Sequence[str]) -> int:
-    args = run_parser().parse_args(argv)
+    parser = run_parser()
+    args = parser.parse_args(argv)
+    token = _token(parser, args)
     try:
         from .runner import Target, run
     except ImportError as exc:
         print(f"{PROG}: the contract run needs the `contracts` extra ({exc.name} is not installed): "
               f"pip install 'pipedrive-activities-mock[contracts]'", file=sys.stderr)
         return 2
+    from .probe import problem
+
+    unusable = problem(args.base_url, token)
+    if unusable is not None:  # nothing would be tested: no PASS line may be printed
+        print(f"{PROG}: contract NOT checked: {unusable}", file=sys.stderr)
+        return 1
     profile = PROFILES[args.profile] if args.profile else current_profile()
-    report = run(Target(args.base_url, args.api_token, args.allow_writes), profile=profile, seed=args.seed,
+    report = run(Target(args.base_url, token, args.allow_writes), profile=profile, seed=args.seed,
                  max_examples=args.max_examples, spec=args.spec)
     print(report.summary())
     if args.junit_xml:
@@ -75,6 +93,12 @@ def _record(argv: Sequence[str]) -> int:
     _target_arguments(parser)
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)
+    from .probe import problem
+
+    unusable = problem(args.base_url, _token(parser, args))
+    if unusable is not None:
+        print(f"{PROG} record: nothing recorded: {unusable}", file=sys.stderr)
+        return 1
     recording = record(args.base_url, args.api_token)
     recording.save(args.out)
     print(f"Recorded {len(recording.exchanges)} responses into {args.out}")

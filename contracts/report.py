@@ -31,10 +31,22 @@ class Report:
     phases: Counter[str] = field(default_factory=Counter)        # cases per phase
     transitions: Counter[str] = field(default_factory=Counter)   # stateful steps, "POST ... -> GET ..."
     seconds: float = 0.0
+    statuses: Counter[int] = field(default_factory=Counter)     # responses per status code
+    skipped: list[str] = field(default_factory=list)            # operations not run, e.g. writes
+
+    @property
+    def untested(self) -> str | None:
+        """Why the run tested nothing (every request refused, or none answered), else None."""
+        if not self.statuses:
+            return "no request got an answer from the target"
+        if set(self.statuses) == {401}:
+            return (f"every one of the {self.statuses[401]} responses was 401: the target refused the token "
+                    f"(check --api-token or PIPEDRIVE_API_TOKEN)")
+        return None
 
     @property
     def ok(self) -> bool:
-        return not self.findings and not self.errors
+        return not self.findings and not self.errors and self.untested is None
 
     def add_finding(self, finding: Finding) -> None:
         if finding not in self.findings:
@@ -44,7 +56,14 @@ class Report:
         return sorted(set(self.cases) | {f.operation for f in self.findings})
 
     def summary(self) -> str:
-        """One line per operation (PASS/FAIL, cases, failed checks), then every finding in full."""
+        """One line per operation (PASS/FAIL, cases, failed checks), then every finding in full.
+
+        A run that tested nothing prints no PASS line: only why, and the verdict.
+        """
+        untested = self.untested
+        if untested is not None:
+            return "\n".join([*(f"ERROR  {error}" for error in self.errors[:3]),
+                              f"Contract NOT checked: {untested}"])
         lines = []
         for operation in self.operations():
             failed = sorted({f.check for f in self.findings if f.operation == operation})
@@ -56,9 +75,11 @@ class Report:
             lines.append(f"--- {finding.operation}: {finding.check} failed: {finding.title}")
             lines.append(finding.message.strip()[:MESSAGE_LIMIT])
         lines.extend(f"ERROR  {error}" for error in self.errors)
+        lines.extend(f"SKIP  {operation}  (a write: --allow-writes runs it)" for operation in self.skipped)
         total = sum(self.cases.values())
         verdict = "passed" if self.ok else "failed"
-        lines.append(f"\nContract {verdict}: {len(self.operations())} operations, {total} cases, "
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        lines.append(f"\nContract {verdict}: {len(self.operations())} operations{skipped}, {total} cases, "
                      f"{len(self.findings)} failures, {len(self.errors)} errors in {self.seconds:.1f}s")
         return "\n".join(lines)
 

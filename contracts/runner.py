@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import schemathesis
+import yaml
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
-from pipedrive_mock.contract import spec_path
+from pipedrive_mock.contract import load_spec, spec_path
 
 from . import allowances
 from .guard import WriteGuard
@@ -29,6 +30,7 @@ CHECKS = (
     "use_after_free", "ensure_resource_availability",
 )
 TOKEN_HEADER = "x-api-token"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REQUEST_TIMEOUT = 30
 EXCERPT = 300  # bytes of a request or response body shown with a failure
 
@@ -82,7 +84,7 @@ def run(target: Target, *, profile: Profile | None = None, seed: int = DEFAULT_S
     made for the run, where updates and deletes of seeded activities are part of what is checked.
     """
     schema = load_schema(target, profile=profile, seed=seed, max_examples=max_examples, spec=spec)
-    report = Report()
+    report = Report(skipped=[] if target.allow_writes else _writes(spec))
     started = time.perf_counter()
     with ExitStack() as stack:
         if target.allow_writes and confine_writes:
@@ -93,10 +95,20 @@ def run(target: Target, *, profile: Profile | None = None, seed: int = DEFAULT_S
     return report
 
 
+def _writes(spec: str | Path | None) -> list[str]:
+    """The labels of the contract's operations a read-only run leaves out, e.g. `POST /api/v2/activities`."""
+    document = load_spec() if spec is None else yaml.safe_load(Path(spec).read_text(encoding="utf-8"))
+    return sorted(f"{method.upper()} {path}" for path, item in document.get("paths", {}).items()
+                  for method in item if method.upper() in WRITE_METHODS)
+
+
 def _collect(event: Any, report: Report) -> None:
     if isinstance(event, events.ScenarioFinished):
         recorder = event.recorder
         phase = getattr(event.phase, "value", str(event.phase))
+        for interaction in recorder.interactions.values():
+            if interaction.response is not None:
+                report.statuses[interaction.response.status_code] += 1
         for node in recorder.cases.values():
             report.cases[node.value.operation.label] += 1
             report.phases[phase] += 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -55,7 +56,11 @@ def test_cli_read_only_against_served_mock_passes_and_writes_junit(served_mock: 
                         "--junit-xml", str(junit))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  GET /api/v2/activities  (" in result.stdout
-    assert "POST /api/v2/activities" not in result.stdout  # read-only: no writes without --allow-writes
+    # read-only: no writes without --allow-writes, and the summary names each one it left out
+    assert "PASS  POST" not in result.stdout and "PASS  DELETE" not in result.stdout
+    for write in ("POST /api/v2/activities", "PATCH /api/v2/activities/{id}", "DELETE /api/v2/activities/{id}",
+                  "DELETE /v1/activities"):
+        assert f"SKIP  {write}  (a write: --allow-writes runs it)" in result.stdout
     names = {case.get("name") for case in ET.parse(junit).iter("testcase")}
     assert "GET /v1/activities/collection" in names
 
@@ -102,3 +107,45 @@ def test_importing_the_contracts_package_loads_neither_schemathesis_nor_hypothes
             "print(sorted(m for m in ('schemathesis', 'hypothesis') if m in sys.modules)); c.Report")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_cli_with_a_wrong_token_checks_nothing_and_exits_1(served_mock: str) -> None:
+    result = _contracts("--base-url", served_mock, "--api-token", "wrong-token", "--max-examples", FEW_EXAMPLES)
+    assert result.returncode == 1
+    assert "PASS" not in result.stdout + result.stderr and "Traceback" not in result.stderr
+    assert "contract NOT checked" in result.stderr and "refused the token" in result.stderr
+
+
+def test_cli_against_nothing_listening_checks_nothing_and_exits_1() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"  # bound, never listening: refused
+        result = _contracts("--base-url", closed, "--api-token", ADMIN_TOKEN)
+    assert result.returncode == 1 and "PASS" not in result.stdout + result.stderr
+    assert f"cannot reach {closed}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_takes_the_token_from_the_environment(served_mock: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "pipedrive_mock.contracts", "--base-url", served_mock,
+                             "--max-examples", "1"], capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                            env={**ENV, "PIPEDRIVE_API_TOKEN": ADMIN_TOKEN})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS  GET /api/v2/activities/{id}" in result.stdout
+
+
+def test_cli_without_any_token_says_how_to_give_one(served_mock: str) -> None:
+    env = {key: value for key, value in ENV.items() if key != "PIPEDRIVE_API_TOKEN"}
+    result = subprocess.run([sys.executable, "-m", "pipedrive_mock.contracts", "--base-url", served_mock],
+                            capture_output=True, text=True, timeout=RUN_TIMEOUT, env=env)
+    assert result.returncode == 2 and "--api-token or the environment variable PIPEDRIVE_API_TOKEN" in result.stderr
+
+
+def test_report_where_every_response_was_401_has_no_pass_line() -> None:
+    from pipedrive_mock.contracts.report import Report
+
+    report = Report()
+    report.cases["GET /api/v2/activities"] = 12
+    report.statuses[401] = 12
+    assert not report.ok and "PASS" not in report.summary()
+    assert "Contract NOT checked: every one of the 12 responses was 401" in report.summary()
+    assert not Report().ok  # nothing answered: nothing checked
