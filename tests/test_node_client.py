@@ -49,7 +49,8 @@ UPDATE = {
 def node_dir() -> Path:
     """tests/node with the client its package.json pins installed."""
     if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("Node.js and npm are needed to run the official client")
+        pytest.skip("Node.js and npm are needed to run the official client (apt-get install nodejs npm; "
+                    ".ci/run installs them)")
     pinned = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["pipedrive"]
     installed = NODE_DIR / "node_modules" / "pipedrive" / "package.json"
     if not installed.exists() or json.loads(installed.read_text())["version"] != pinned:
@@ -133,3 +134,21 @@ def test_node_client_attendees_only_with_include_fields(every_field: dict[str, A
     data = every_field[answer]
     data = data[0] if isinstance(data, list) else data
     assert set(data) == set(client_models.models["ActivityItem"]) - {"attendees"}
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_node_example_runs_as_pasted(node_dir: Path, base_url: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    example = text.split("### The official Node client", 1)[1].split("```js\n", 1)[1].split("```", 1)[0]
+    assert "http://127.0.0.1:8000" in example
+    script = node_dir / ".readme-example.mjs"  # beside node_modules, so `import "pipedrive"` resolves
+    script.write_text(example.replace("http://127.0.0.1:8000", base_url))  # only the base URL differs
+    try:
+        result = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=START_TIMEOUT,
+                                check=False)
+    finally:
+        script.unlink()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("added activity ")
