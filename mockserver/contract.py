@@ -35,6 +35,7 @@ TOKEN_COST_KEY = "x-token-cost"
 
 SPEC_FILE = "openapi.yaml"
 CONTROL_SPEC_FILE = "control-openapi.yaml"
+OAUTH_SPEC_FILE = "resources/oauth/openapi.yaml"
 
 
 def spec_path(name: str = SPEC_FILE) -> Path:
@@ -117,6 +118,8 @@ class Operation:
     body_required: bool
     # The rate-limit tokens one call spends (`x-token-cost`); None in a contract without costs (the control API).
     token_cost: int | None = None
+    # The operation's `security` (else the spec's): alternatives, each {scheme name: scopes}.
+    security: tuple[dict[str, tuple[str, ...]], ...] = ()
     _params_validator: Any = field(init=False, repr=False)
     _body_validator: Any = field(init=False, repr=False)
     _defaults: list[tuple[str, Any]] = field(init=False, repr=False)
@@ -131,6 +134,15 @@ class Operation:
                                 if self.body_schema is not None else None)
         self._defaults = [(p.name, p.schema["default"]) for p in self.parameters if "default" in p.schema]
         self._by_name = {p.name: p for p in self.parameters}
+
+    @cached_property
+    def schemes(self) -> frozenset[str]:
+        """The security schemes any alternative of this operation names."""
+        return frozenset(name for requirement in self.security for name in requirement)
+
+    def scopes(self, scheme: str) -> tuple[frozenset[str], ...]:
+        """The scope sets `scheme` may bring, one per alternative naming it: any one of them is enough."""
+        return tuple(frozenset(r[scheme]) for r in self.security if scheme in r)
 
     @property
     def has_body(self) -> bool:
@@ -224,26 +236,32 @@ class Contract:
             for method in HTTP_METHODS:
                 if method not in item:
                     continue
-                operation = self._compile(path, method, item[method], shared, costs)
+                operation = self._compile(path, method, item[method], shared, costs,
+                                          self.document.get("security", []))
                 self.operations[(operation.flask_rule, method.upper())] = operation
                 self.by_id[operation.operation_id] = operation
 
     @staticmethod
     def _compile(path: str, method: str, spec: dict[str, Any], shared: list[dict[str, Any]],
-                 costs: bool) -> Operation:
+                 costs: bool, default_security: list[dict[str, list[str]]]) -> Operation:
         parameters = [
             Parameter(p["name"], p["in"], p.get("schema", {}), bool(p.get("required")),
                       bool(p.get("explode", p.get("style", "form") == "form")))
             for p in [*shared, *spec.get("parameters", [])] if p["in"] in ("path", "query")
         ]
         body = spec.get("requestBody")
-        body_schema = body["content"]["application/json"]["schema"] if body else None
+        # Only JSON bodies are validated here; an operation taking a form (POST /oauth/token) reads it itself,
+        # as Pipedrive answers a wrong one in its own words.
+        body_schema = body["content"].get("application/json", {}).get("schema") if body else None
         cost = spec.get(TOKEN_COST_KEY)
         if costs and (not isinstance(cost, int) or isinstance(cost, bool) or cost < 0):
             raise ContractError(f"{method.upper()} {path} ({spec.get('operationId')}) has no valid "
                                 f"{TOKEN_COST_KEY} (a whole number of tokens >= 0), got {cost!r}")
+        security = tuple({name: tuple(scopes) for name, scopes in requirement.items()}
+                         for requirement in spec.get("security", default_security))
         return Operation(spec["operationId"], method.upper(), path, parameters, body_schema,
-                         bool(body and body.get("required")), cost if costs else None)
+                         bool(body and body.get("required")) and body_schema is not None, cost if costs else None,
+                         security)
 
     def find(self, rule: str, method: str) -> Operation | None:
         return self.operations.get((rule, method))

@@ -98,7 +98,7 @@ class RateLimited(ApiError):
 
 
 class OAuthError(ApiError):
-    """An error of the OAuth server or of a bearer access token, in Pipedrive's own words (oauth/messages.py)."""
+    """An error of the OAuth server or of a bearer access token, in Pipedrive's own words (resources/oauth/messages.py)."""
 
     status = 400
 

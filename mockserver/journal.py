@@ -12,6 +12,16 @@ from .constants import JOURNAL_SIZE
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+# Body and query fields that carry a secret (OAuth codes and tokens, client secrets, API tokens).
+SECRET_FIELDS = frozenset({"api_token", "code", "refresh_token", "access_token", "client_secret"})
+
+
+def mask_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with every secret field's value masked."""
+    return {key: mask_token(value) if key in SECRET_FIELDS and isinstance(value, str) else value
+            for key, value in values.items()}
+
+
 def mask_token(token: str | None) -> str | None:
     """Enough of a token to tell two apart in a report, never the token itself."""
     if not token:
@@ -55,7 +65,7 @@ class RawEntry(NamedTuple):
     company_id: int | None
 
     def entry(self) -> JournalEntry:
-        query = {key: (mask_token(values[0]) if key == "api_token" else values[0] if len(values) == 1 else values)
+        query = {key: (mask_token(values[0]) if key in SECRET_FIELDS else values[0] if len(values) == 1 else values)
                  for key, values in self.query.items()}
         # Whole seconds, UTC, as clock.now() gives them.
         return JournalEntry(time=time.strftime(TIME_FORMAT, time.gmtime(int(self.seconds))), method=self.method,

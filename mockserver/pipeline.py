@@ -13,12 +13,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+import orjson
 from flask import Request, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import ApiError, BadRequest, Unauthorized, error_response
-from .journal import RawEntry, mask_token
+from .journal import RawEntry, mask_fields, mask_token
+from .resources.oauth.messages import SCOPE_MISMATCH, oauth_error
+from .resources.oauth.server import looks_like_access_token
 
 if TYPE_CHECKING:
     from .company import Company
@@ -32,6 +35,10 @@ log = logging.getLogger(__name__)
 # The journal keeps this much of a body it could not parse.
 JOURNAL_BODY_CHARS = 2000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPE = "application/x-www-form-urlencoded"
+# The security schemes of openapi.yaml a user's token comes by; OAUTH_SCHEME's requirements carry scopes.
+OAUTH_SCHEME = "oauth2"
+USER_SCHEMES = frozenset({"api_key_header", "api_key_query", OAUTH_SCHEME})
 # The WSGI environ key of the seconds an injected fault holds the answer back, and the key a server
 # sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).
 ANSWER_DELAY = "mockserver.answer_delay"
@@ -49,7 +56,8 @@ class RequestContext:
     """
     operation: Operation | None = None      # None: no operation of the contract matches
     token: str | None = None
-    oauth: bool = False
+    oauth: bool = False                     # the token is an OAuth access token
+    wrote: bool = False                     # a safe request that changed state (GET /oauth/authorize)
     company: Company = field(default=None)  # type: ignore[assignment]
     user: User = field(default=None)  # type: ignore[assignment]
     now: datetime = field(default=None)  # type: ignore[assignment]
@@ -123,18 +131,17 @@ def before_request() -> None:
     rule = req.url_rule
     # HEAD is GET without the body (Flask routes it to the GET view): same auth, cost and checks.
     method = "GET" if req.method == "HEAD" else req.method
-    operation = ctx.operation = st.contract.find(rule.rule, method) if rule is not None else None
+    operation = ctx.operation = (st.contract.find(rule.rule, method) or st.oauth_contract.find(rule.rule, method)
+                                 if rule is not None else None)
     if operation is None:
         return  # routing answers 404/405; the journal notes the violation
-    token, ctx.oauth = token_from_request()
-    ctx.token = token
-    found = st.store.authenticate(token)
-    if found is None:
-        raise Unauthorized()
-    company, user = ctx.company, ctx.user = found
-    now = st.clock.time()
-    company.purge(now)
-    ctx.rate_headers = st.rate_limit.spend(company.id, token or "", operation.token_cost or 0, now, ctx.oauth)
+    # An operation no user token may call (the OAuth server's: its views authenticate the app) spends nothing.
+    if not operation.schemes.isdisjoint(USER_SCHEMES):
+        now = st.clock.time()
+        company, _ = ctx.company, ctx.user = _authenticate(st, operation, ctx, now)
+        company.purge(now)
+        ctx.rate_headers = st.rate_limit.spend(company.id, ctx.token or "", operation.token_cost or 0, now,
+                                               ctx.oauth)
     fault = st.faults.take(req.method, req.path)
     if fault is not None:
         req.environ[ANSWER_DELAY] = fault.delay  # MockFlask.wsgi_app holds the answer back
@@ -143,6 +150,27 @@ def before_request() -> None:
     if ctx.violations:
         raise BadRequest("; ".join(ctx.violations))
     ctx.now, ctx.strict_links = st.clock.now(), st.store.strict_links
+
+
+def _authenticate(st: MockState, operation: Operation, ctx: RequestContext, now: float) -> tuple[Company, User]:
+    """The caller's company and user; an API token works however it is sent.
+
+    An OAuth access token must be current, and its grant must hold the scopes of one of the
+    operation's `oauth2` alternatives in openapi.yaml (403 "Scope and URL mismatch" otherwise).
+    """
+    token, bearer = token_from_request()
+    ctx.token = token
+    found = st.store.authenticate(token)
+    if found is not None:
+        return found
+    if not (bearer and token and looks_like_access_token(token)):
+        raise Unauthorized()
+    company, user, grant = st.oauth.bearer(token, now)
+    granted = set(grant.scopes)
+    if not any(scopes <= granted for scopes in operation.scopes(OAUTH_SCHEME)):
+        raise oauth_error(SCOPE_MISMATCH, status=403)
+    ctx.oauth = True
+    return company, user
 
 
 def _query(req: Request, ctx: RequestContext) -> dict[str, list[str]]:
@@ -198,8 +226,10 @@ def _persist(response: Response, st: MockState) -> Response:
     A write that cannot be saved is answered 500: the client must not count on it surviving a restart.
     """
     state_file = st.state_file
-    if state_file is None or request.method in SAFE_METHODS or response.status_code >= 400 \
-            or request.url_rule is None:
+    ctx = g.get("ctx")
+    # A GET writes only when its view says so (GET /oauth/authorize makes a code).
+    if state_file is None or (request.method in SAFE_METHODS and not (ctx is not None and ctx.wrote)) \
+            or response.status_code >= 400 or request.url_rule is None:
         return response
     try:
         state_file.save(st.store)
@@ -208,6 +238,19 @@ def _persist(response: Response, st: MockState) -> Response:
         return error_response(ApiError(f"The write was applied in memory but could not be saved to the "
                                        f"state file {state_file.path}: {exc.strerror}", status=500))
     return response
+
+
+def _unparsed_body(req: Request) -> Any:
+    """A body no schema read: a JSON object with its secrets masked, else its first characters."""
+    raw = req.get_data(cache=True)
+    if raw[:1] == b"{":
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, dict):
+            return mask_fields(parsed)
+    return raw[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
 
 
 def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState) -> RawEntry:
@@ -225,8 +268,10 @@ def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState
     if body is None and req.environ.get("CONTENT_LENGTH") and req.content_length:
         if req.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or req.content_length):
             violations.append(f"The request body ({req.content_length} bytes) is over the size limit")
+        elif req.mimetype == FORM_TYPE:
+            body = mask_fields(req.form.to_dict())
         else:
-            body = req.get_data(cache=True)[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
+            body = _unparsed_body(req)
     token = ctx.token if ctx.token is not None else token_from_request()[0]
     return RawEntry(st.clock.time(), req.method, req.path, _query(req, ctx), body, status,
                     operation.operation_id if operation else None, mask_token(token), violations,

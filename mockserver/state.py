@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .clock import Clock
-from .contract import CONTROL_SPEC_FILE, Contract, load_spec
+from .contract import CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, Contract, load_spec
 from .faults import Faults
 from .journal import Journal
+from .resources.oauth import OAuthServer
 from .ratelimit import RateLimiter
 from .statefile import StateFile
 from .store import Store
@@ -27,11 +28,18 @@ class MockState:
     control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE), costs=False))
     # Webhook deliveries of every activity change (webhooks/); made for the store when not given.
     deliveries: Deliveries = None  # type: ignore[assignment]
+    # The authorization server's own contract: its two endpoints are not Pipedrive API operations.
+    oauth_contract: Contract = field(default_factory=lambda: Contract(load_spec(OAUTH_SPEC_FILE)))
 
     def __post_init__(self) -> None:
         if self.deliveries is None:
             self.deliveries = Deliveries(self.store.clock, StoreRegistry(self.store))
         self.store.listen(ActivityEvents(self.store.clock, self.deliveries))
+
+    @property
+    def oauth(self) -> OAuthServer:
+        """The authorization server over the store's companies (each holds its own apps and tokens)."""
+        return OAuthServer(self.store)
 
     @property
     def clock(self) -> Clock:

@@ -9,9 +9,9 @@ from pipedrive_mock import Clock, Store
 from pipedrive_mock.constants import (ACCESS_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, OAUTH_CLIENT_ID,
                                       OAUTH_CLIENT_SECRET, REFRESH_TOKEN_IDLE_SECONDS)
 from pipedrive_mock.errors import ApiError, OAuthError
-from pipedrive_mock.oauth import messages
-from pipedrive_mock.oauth.grants import Authority, Issued
-from pipedrive_mock.oauth.server import OAuthServer, looks_like_access_token
+from pipedrive_mock.resources.oauth import messages
+from pipedrive_mock.resources.oauth.grants import Authority, Issued
+from pipedrive_mock.resources.oauth.server import OAuthServer, looks_like_access_token
 
 REDIRECT = "http://127.0.0.1:5000/callback"
 DEFAULT = (OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET)

@@ -16,15 +16,10 @@ from .resource import CompanyState, Resource
 
 @cache
 def all_resources() -> tuple[Resource, ...]:
-    from ..oauth.grants import Authority
     from .activities.routes import RESOURCE as ACTIVITIES
+    from .oauth.routes import RESOURCE as OAUTH
     from .webhooks.routes import RESOURCE as WEBHOOKS
-    return (
-        ACTIVITIES,
-        WEBHOOKS,
-        # OAuth's grants (mockserver/oauth): per-company state; its routes come with the authorization server.
-        Resource("oauth", company_state=Authority.load),
-    )
+    return (ACTIVITIES, WEBHOOKS, OAUTH)
 
 
 def register(app: Flask) -> None:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..constants import (ACCESS_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, OAUTH_CLIENT_ID,
+from ...constants import (ACCESS_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, OAUTH_CLIENT_ID,
                          OAUTH_CLIENT_SECRET, REFRESH_TOKEN_IDLE_SECONDS)
 from .messages import (CODE_EXPIRED, CODE_INVALID, REDIRECT_URI_INVALID, REDIRECT_URI_NOT_URI,
                        REFRESH_TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_INVALID, oauth_error)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..errors import OAuthError
+from ...errors import OAuthError
 
 # POST /oauth/token (and GET /oauth/authorize for the client and the redirect URI): 400
 MISSING_GRANT_TYPE: Final = "Missing parameter: grant_type"

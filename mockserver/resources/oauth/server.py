@@ -9,16 +9,16 @@ import hmac
 import re
 from typing import TYPE_CHECKING
 
-from ..errors import BadRequest, NotFound
+from ...errors import BadRequest, NotFound
 from .grants import Grant, Issued, OAuthApp, company_of
 from .messages import (APP_NOT_INSTALLABLE, CLIENT_CREDENTIALS_MISSING, CLIENT_INVALID, CODE_INVALID,
                        MISSING_GRANT_TYPE, REFRESH_TOKEN_INVALID, TOKEN_INVALID, UNSUPPORTED_GRANT_TYPE,
                        oauth_error)
 
 if TYPE_CHECKING:
-    from ..company import Company
-    from ..model import User
-    from ..store import Store
+    from ...company import Company
+    from ...model import User
+    from ...store import Store
 
 GRANT_TYPES = ("authorization_code", "refresh_token")
 # What the mock's access tokens look like: company id, user id, 40 hex digits.

@@ -1,0 +1,35 @@
+"""The control API's OAuth apps (on the control blueprint: same token, same checks)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response
+
+from ...constants import DEFAULT_COMPANY_ID
+from ...errors import BadRequest, json_response
+from ...pipeline import current, state
+from ...routes.control import blueprint
+from .grants import OAuthApp
+
+
+def app_dict(company_id: int, app: OAuthApp) -> dict[str, Any]:
+    return {"company_id": company_id, **{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(app).items()}}
+
+
+@blueprint.get("/oauth/apps")
+def list_oauth_apps() -> Response:
+    return json_response({"apps": [app_dict(c.id, app) for c in sorted(state().store.companies(), key=lambda c: c.id)
+                                   for app in c.oauth.apps.values()]})
+
+
+@blueprint.post("/oauth/apps")
+def add_oauth_app() -> Response:
+    body = current().body
+    company = state().store.company(body.get("company_id", DEFAULT_COMPANY_ID))
+    try:
+        app = company.oauth.add_app(body["name"], tuple(body.get("redirect_uris", ())), tuple(body.get("scopes", ())),
+                                    body.get("client_id"), body.get("client_secret"))
+    except ValueError as exc:
+        raise BadRequest(f"Invalid value for field 'client_id': {exc}") from None
+    return json_response(app_dict(company.id, app), 201)
