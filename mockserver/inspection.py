@@ -16,10 +16,13 @@ from typing import Any
 import orjson
 
 from .company import Company, sort_key
+from . import times
 from .errors import BadRequest
 from .journal import Journal, JournalEntry, mask_token
 from .model import Activity
 from .ratelimit import RateLimiter
+from .resources.webhooks import delivery, subscriptions
+from .resources.webhooks.model import Webhook
 from .store import Store
 
 DELETED_CHOICES = ("include", "exclude", "only")
@@ -206,3 +209,17 @@ def rate_limit_usage(store: Store, limiter: RateLimiter) -> dict[str, Any]:
                        "remaining": None if burst is None else max(burst - len(times), 0),
                        "reset_seconds": round(reset, 3)})
     return {**settings.to_dict(), "companies": companies, "tokens": tokens}
+
+
+def webhook_health(webhook: Webhook) -> dict[str, Any]:
+    """A subscription in its official shape, plus how its deliveries fare: failures of first attempts in a
+    row (BAN_AFTER_FAILURES ban it), since when it fails, when its ban ends, its last success."""
+    def iso(seconds: float | None) -> str | None:
+        return times.format_seconds(seconds) if seconds is not None else None
+
+    banned_until = webhook.banned_at + delivery.BAN_SECONDS if webhook.banned_at is not None else None
+    return {**subscriptions.webhook_dict(webhook),
+            "health": {"first_failures_in_row": webhook.first_failures_in_row,
+                       "ban_after_failures": delivery.BAN_AFTER_FAILURES,
+                       "failing_since": iso(webhook.failing_since), "banned_until": iso(banned_until),
+                       "last_success_time": iso(webhook.last_success_time)}}

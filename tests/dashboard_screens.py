@@ -38,12 +38,28 @@ def arrange(url: str) -> None:
 
 
 def capture(browser: Any, url: str, out: Path) -> list[Path]:
-    """Arrange the mock, then one PNG per view (the Requests view with its violating entry open)."""
+    """Arrange the mock, then one PNG per view (the Requests view with its violating entry open; the
+    Controls view whole, with a webhook whose receiver failed once, then took the retry)."""
+    from pipedrive_mock.fixtures.receiver import Receiver
+
+    with Receiver() as receiver:
+        hook = requests.post(f"{url}/v1/webhooks", headers=TOKEN, timeout=10, json={
+            "subscription_url": receiver.url, "event_action": "*", "event_object": "activity", "name": "CRM sync"})
+        receiver.fail_next(1)
+        arrange(url)
+        receiver.wait_for(count=1, timeout=10, failed=True)
+        requests.post(f"{url}/_mock/webhooks/flush", json={}, timeout=10)
+        receiver.wait_for(count=3, timeout=10)
+        shots = _shoot(browser, url, out)
+    requests.delete(f"{url}/v1/webhooks/{hook.json()['data']['id']}", headers=TOKEN, timeout=10)
+    return shots
+
+
+def _shoot(browser: Any, url: str, out: Path) -> list[Path]:
     from playwright.sync_api import expect
 
     from browser import VIEWPORT
 
-    arrange(url)
     out.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
     page = context.new_page()
@@ -59,8 +75,9 @@ def capture(browser: Any, url: str, out: Path) -> list[Path]:
             expect(page.locator("#activity-detail pre")).to_be_visible()
         else:
             expect(page.locator("[data-testid=budget-1]")).to_be_visible()
+            expect(page.locator("#deliveries-table")).to_be_visible()
         shot = out / f"dashboard-{view}.png"
-        page.screenshot(path=str(shot))
+        page.screenshot(path=str(shot), full_page=view == "controls")
         shots.append(shot)
     context.close()
     return shots

@@ -180,3 +180,24 @@ def test_dashboard_screenshots_of_the_three_views(browser: Any, url: str, tmp_pa
     assert [shot.name for shot in shots] == ["dashboard-requests.png", "dashboard-data.png", "dashboard-controls.png"]
     for shot in shots:
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_dashboard_webhook_panel_shows_subscriptions_and_the_delivery_timeline(page: Page, url: str) -> None:
+    from pipedrive_mock.fixtures.receiver import Receiver
+
+    with Receiver() as receiver:
+        subscribed = requests.post(f"{url}/v1/webhooks", headers=TOKEN, timeout=10, json={
+            "subscription_url": receiver.url, "event_action": "create", "event_object": "activity",
+            "name": "Dashboard test"})
+        assert subscribed.status_code == 201, subscribed.text
+        receiver.fail_next(1)
+        requests.post(f"{url}/api/v2/activities", json={"subject": "Hooked"}, headers=TOKEN, timeout=10)
+        open_view(page, url, "controls")
+        timeline = page.locator("#deliveries-table")
+        expect(timeline.locator("tbody tr").first).to_contain_text("failed")
+        expect(page.locator("#webhooks-table")).to_contain_text("1 of 10 failures before a ban")
+        page.locator("#webhooks-flush").click()  # the retry, without waiting 3 s of the mock clock
+        expect(timeline.locator("tbody tr").first).to_contain_text("delivered")
+        expect(timeline.locator("tbody tr").first).to_contain_text("create activity")
+        expect(page.locator("#webhooks-table")).to_contain_text("healthy")
+    requests.delete(f"{url}/v1/webhooks/{subscribed.json()['data']['id']}", headers=TOKEN, timeout=10)

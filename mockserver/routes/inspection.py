@@ -12,6 +12,7 @@ from ..errors import NotFound
 from ..explanation import explain
 from ..model import Activity
 from ..pipeline import current, state
+from ..resources.webhooks import subscriptions
 from ..response import json_response
 from .. import times
 from .control import blueprint, user_dict
@@ -70,6 +71,12 @@ def list_company_activities(id: str) -> Response:
                                      subject=params.get("subject"))
     found, next_cursor = inspection.activity_page(company, query, params["limit"], params.get("cursor"))
     return json_response({"activities": [activity_dict(a) for a in found], "next_cursor": next_cursor})
+
+
+@blueprint.get("/companies/<id>/webhooks")
+def list_company_webhooks(id: str) -> Response:
+    company = state().store.company(current().params["id"])
+    return json_response({"webhooks": [inspection.webhook_health(w) for w in subscriptions.webhooks(company)]})
 
 
 @blueprint.get("/rate-limit/usage")

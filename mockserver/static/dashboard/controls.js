@@ -1,7 +1,7 @@
 // Controls: the clock, faults, rate limits with gauges of what is left, reset and reseed, and webhooks
 // (their panel appears when the server has the webhook control endpoints).
 import { del, get, post, probe } from "./api.js";
-import { attempt, field, gauge, h, json, replace, select } from "./dom.js";
+import { attempt, field, gauge, h, replace, select } from "./dom.js";
 
 const UNITS = [[1, "seconds"], [60, "minutes"], [3600, "hours"], [86400, "days"]];
 const PLANS = ["", "lite", "growth", "premium", "power", "ultimate"];
@@ -145,29 +145,52 @@ function stateForms() {
 }
 
 async function renderWebhooks() {
-  const deliveries = await probe("/_mock/webhooks/deliveries");
+  const log = await probe("/_mock/webhooks/deliveries");
   const card = document.getElementById("webhooks-card");
-  if (deliveries === null) { card.hidden = true; return; }
+  if (log === null) { card.hidden = true; return; } // a server without webhooks
   card.hidden = false;
-  const attempts = Array.isArray(deliveries) ? deliveries
-    : deliveries.deliveries || deliveries.attempts || Object.values(deliveries).find(Array.isArray) || [];
-  const subscriptions = await probe("/_mock/webhooks");
-  const hooks = subscriptions && (subscriptions.webhooks || subscriptions.data || (Array.isArray(subscriptions) ? subscriptions : []));
+  const { companies } = await get("/_mock/companies");
+  const lists = await Promise.all(companies.slice(0, 20).map((c) => get(`/_mock/companies/${c.id}/webhooks`)));
+  const hooks = lists.flatMap((list) => list.webhooks);
   replace(document.getElementById("webhooks-body"),
     h("div", { class: "row" },
-      h("button", { type: "button", id: "webhooks-flush", onclick: () => attempt(() => post("/_mock/webhooks/flush", {}),
-        "Due deliveries run") }, "Deliver due now"),
+      h("button", { type: "button", id: "webhooks-flush", onclick: () => attempt(async () => {
+        const { flushed } = await post("/_mock/webhooks/flush", {}); return flushed;
+      }, "Waiting deliveries sent now") }, "Deliver waiting now"),
       h("button", { type: "button", class: "danger", onclick: () => attempt(() => del("/_mock/webhooks/deliveries"),
         "Delivery log cleared") }, "Clear log")),
-    hooks ? [h("h3", {}, "Subscriptions"), table(hooks, "webhooks-table")] : null,
-    h("h3", {}, "Delivery timeline (newest last)"), table(attempts.slice(-100), "deliveries-table"));
+    h("h3", {}, "Subscriptions"), subscriptionsTable(hooks),
+    h("h3", {}, "Delivery timeline (newest first: every attempt, retry, drop and deletion)"),
+    timeline(log.deliveries || []));
 }
 
-/** A table of objects whose shape this page does not fix (the webhook log); nested values as JSON. */
-function table(items, id) {
-  if (!items.length) return h("p", { class: "muted" }, "None yet.");
-  const keys = [...new Set(items.flatMap((item) => Object.keys(item)))].filter((k) => k !== "payload").slice(0, 10);
-  return h("table", { id, class: "rows compact" }, h("thead", {}, h("tr", {}, keys.map((k) => h("th", {}, k)))),
-    h("tbody", {}, items.map((item) => h("tr", { class: item.error || (item.status >= 400) ? "violating" : "" },
-      keys.map((k) => h("td", {}, typeof item[k] === "object" && item[k] !== null ? json(item[k]) : String(item[k] ?? "—")))))));
+function subscriptionsTable(hooks) {
+  if (!hooks.length) return h("p", { class: "muted" }, "No webhooks: POST /v1/webhooks subscribes one.");
+  return h("table", { id: "webhooks-table", class: "rows compact" },
+    h("thead", {}, h("tr", {}, ["id", "company", "event", "url", "version", "state", "last status"].map((t) => h("th", {}, t)))),
+    h("tbody", {}, hooks.map((w) => {
+      const health = w.health;
+      const state = health.banned_until ? h("span", { class: "badge bad" }, `banned until ${health.banned_until}`)
+        : health.first_failures_in_row ? h("span", { class: "badge bad" },
+          `${health.first_failures_in_row} of ${health.ban_after_failures} failures before a ban`)
+          : h("span", { class: "badge" }, "healthy");
+      return h("tr", { dataset: { id: w.id } }, h("td", { class: "num" }, w.id), h("td", {}, w.company_id),
+        h("td", {}, `${w.event_action}.${w.event_object}`), h("td", { class: "path" }, w.subscription_url),
+        h("td", {}, w.version), h("td", {}, state), h("td", {}, w.last_http_status ?? "—"));
+    })));
+}
+
+const OUTCOMES = { delivered: "ok", failed: "bad", dropped: "bad", deleted: "bad" };
+
+function timeline(entries) {
+  if (!entries.length) return h("p", { class: "muted" }, "No deliveries yet.");
+  return h("table", { id: "deliveries-table", class: "rows compact" },
+    h("thead", {}, h("tr", {}, ["#", "time (mock clock)", "webhook", "event", "attempt", "outcome", "answer", "took", "next attempt"]
+      .map((t) => h("th", {}, t)))),
+    h("tbody", {}, entries.slice(-100).reverse().map((d) => h("tr", { class: d.outcome === "delivered" ? "" : "violating" },
+      h("td", { class: "num" }, d.id), h("td", { class: "time" }, d.time), h("td", {}, `#${d.webhook_id}`),
+      h("td", {}, d.action ? `${d.action} activity ${d.entity_id ?? ""}` : "—"), h("td", {}, d.attempt ?? "—"),
+      h("td", {}, h("span", { class: `badge ${OUTCOMES[d.outcome] || ""}` }, d.outcome)),
+      h("td", {}, d.status ?? d.error ?? "—"), h("td", {}, d.duration_ms === null ? "—" : `${Math.round(d.duration_ms)} ms`),
+      h("td", { class: "time" }, d.next_attempt_at || "")))));
 }
