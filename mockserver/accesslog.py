@@ -60,7 +60,10 @@ class AccessLog:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.config = app.config  # the servers read the body limit from it (serving.py)
+
+    def __getattr__(self, name: str) -> Any:
+        # The servers read the app's body limit and state (`config`, `extensions`) through the wrapper.
+        return getattr(self.app, name)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__, preflight, serving
@@ -31,7 +31,7 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _whole(minimum: int, option: str) -> object:
+def _whole(minimum: int, option: str) -> Callable[[str], int]:
     def convert(text: str) -> int:
         try:
             value = int(text)

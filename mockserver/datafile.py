@@ -43,13 +43,13 @@ def _validator() -> Any:
     return jsonschema_rs.Draft202012Validator(json.loads(schema_text()))
 
 
-def validate(document: Any, source: str) -> dict[str, Any]:
+def validate(document: Any, source: str) -> Any:
     """`document` if the schema allows it; else DataFileError naming the first problems and their paths."""
     problems = [f"{_where(error.instance_path)}: {error.message}" for error in _validator().iter_errors(document)]
     if problems:
         more = f" (and {len(problems) - SHOWN_PROBLEMS} more)" if len(problems) > SHOWN_PROBLEMS else ""
         raise DataFileError(f"{source} is not valid seed data: {'; '.join(problems[:SHOWN_PROBLEMS])}{more}")
-    return document  # type: ignore[no-any-return]
+    return document
 
 
 def read(path: str | Path) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def run_uvicorn(app: Flask, sock: socket.socket, announce: str) -> None:
+def run_uvicorn(app: Any, sock: socket.socket, announce: str) -> None:
     """Serve until SIGINT or SIGTERM; `announce` is printed once the socket listens.
 
     Webhook deliveries run on the same loop (design: work beside the loop, bounded).
@@ -86,7 +86,7 @@ def _exit(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def run_waitress(app: Flask, sock: socket.socket, threads: int, announce: str) -> None:
+def run_waitress(app: Any, sock: socket.socket, threads: int, announce: str) -> None:
     """Serve until SIGINT or SIGTERM."""
     from waitress.server import create_server
 

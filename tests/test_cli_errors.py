@@ -134,3 +134,36 @@ def test_pipedrive_contracts_version_prints_the_package_version(args: list[str])
     result = subprocess.run([sys.executable, "-m", "pipedrive_mock.contracts", *args], capture_output=True,
                             text=True, timeout=TIMEOUT, check=False)
     assert (result.returncode, result.stdout.strip()) == (0, f"pipedrive-contracts {__version__}")
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_serve_access_log_writes_one_line_a_request_without_tokens(log_format: str) -> None:
+    import json
+    import re
+
+    import requests
+
+    process = subprocess.Popen([sys.executable, "-m", "pipedrive_mock", "serve", "--port", "0", "--activities", "3",
+                                "--access-log", "--log-format", log_format], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+        assert url, "no announce line"
+        base = url.group(0)
+        requests.get(f"{base}/api/v2/activities/1?api_token=admin-token", timeout=10)
+        requests.post(f"{base}/api/v2/activities", json={"subject": "x", "colour": "red"},
+                      headers={"x-api-token": "admin-token"}, timeout=10)
+        lines = [process.stdout.readline().strip() for _ in range(2)]
+    finally:
+        process.terminate()
+        process.wait(TIMEOUT)
+    assert not any("admin-token" in line or "adm" in line for line in lines)
+    if log_format == "json":
+        seen = [json.loads(line) for line in lines]
+        assert [(s["method"], s["path"], s["status"], s["operation"], s["violations"]) for s in seen] == [
+            ("GET", "/api/v2/activities/1", 200, "getActivity", 0), ("POST", "/api/v2/activities", 400,
+                                                                    "addActivity", 1)]
+        assert all(isinstance(s["ms"], float) for s in seen)
+    else:
+        assert re.fullmatch(r"127\.0\.0\.1 GET /api/v2/activities/1 200 [\d.]+ms getActivity violations=0", lines[0])
+        assert re.fullmatch(r"127\.0\.0\.1 POST /api/v2/activities 400 [\d.]+ms addActivity violations=1", lines[1])
