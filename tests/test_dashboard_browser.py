@@ -201,3 +201,14 @@ def test_dashboard_webhook_panel_shows_subscriptions_and_the_delivery_timeline(p
         expect(timeline.locator("tbody tr").first).to_contain_text("create activity")
         expect(page.locator("#webhooks-table")).to_contain_text("healthy")
     requests.delete(f"{url}/v1/webhooks/{subscribed.json()['data']['id']}", headers=TOKEN, timeout=10)
+
+
+def test_dashboard_fresh_start_clears_faults_and_the_clock(page: Page, url: str) -> None:
+    requests.post(f"{url}/_mock/faults", json={"status": 503}, timeout=10)
+    requests.post(f"{url}/_mock/clock", json={"now": "2031-05-05T00:00:00Z"}, timeout=10)
+    open_view(page, url, "controls")
+    expect(page.locator("#faults-table tbody tr")).to_contain_text("503")
+    page.locator("#reset-everything").click()
+    expect(page.locator("#faults-table")).to_contain_text("No faults")
+    expect(page.locator("#clock-now")).to_contain_text("flowing")
+    assert requests.get(f"{url}/api/v2/activities/1", headers=TOKEN, timeout=10).status_code == 200

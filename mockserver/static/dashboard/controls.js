@@ -129,12 +129,15 @@ function stateForms() {
   const seed = h("input", { id: "state-seed", type: "number", min: 0, placeholder: "its seed" });
   const activities = h("input", { id: "state-activities", type: "number", min: 0, max: 5000, value: 200 });
   return h("div", { class: "stack" },
-    h("p", { class: "muted" }, "Reset puts companies back to their seeded state (the clock, journal, faults and limits are left alone)."),
+    h("p", { class: "muted" }, "Reset puts companies back to their seeded state (the clock, journal, faults and limits are left alone); a fresh start also drops companies added since, clears the journal, faults, limits and the delivery log, and puts the clock back to wall time."),
     h("div", { class: "row" },
       h("button", { type: "button", id: "reset-all", class: "danger", onclick: () => attempt(() => post("/_mock/reset", {}),
         "Every company reset") }, "Reset every company"),
       h("button", { type: "button", id: "reset-one", onclick: () => attempt(() =>
-        post("/_mock/reset", { company_id: Number(company.value) }), `Company ${company.value} reset`) }, "Reset company")),
+        post("/_mock/reset", { company_id: Number(company.value) }), `Company ${company.value} reset`) }, "Reset company"),
+      h("button", { type: "button", id: "reset-everything", class: "danger", onclick: () => attempt(async () => {
+        await post("/_mock/reset", { everything: true }); await refresh(); await limitsForm();
+      }, "Fresh start: everything reset") }, "Fresh start")),
     h("form", { class: "row", onsubmit: (e) => {
       e.preventDefault();
       const body = { company_id: Number(company.value), activities: Number(activities.value) };
