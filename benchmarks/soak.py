@@ -42,7 +42,7 @@ FIELDS: dict[str, Callable[[int], Any]] = {
     "subject": lambda n: f"subject {n}",
     "note": lambda n: f"<p>note {n}</p>",
     "public_description": lambda n: f"description {n}",
-    "priority": lambda n: n,
+    "priority": lambda n: n % 3 + 1,  # an option id of the priority activity field (1-3)
     "due_date": lambda n: (date(2025, 1, 1) + timedelta(days=n % 3650)).isoformat(),
     "due_time": lambda n: f"{n % 24:02d}:{n % 60:02d}",
     "duration": lambda n: f"{n % 100:02d}:{n % 60:02d}",

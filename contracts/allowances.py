@@ -17,7 +17,8 @@ from . import guard
 _STATEFUL_VALUE = re.compile(
     r"^Invalid value for parameter 'cursor': .* is not a cursor this API issued"   # opaque cursors
     r"|^Filter not found"                                                           # saved filters
-    r"|^Invalid value for field 'type': .* is not an active activity type"          # company's types
+    r"|^Invalid value for field 'type': .* is (not an active|an inactive) activity type"  # company's types
+    r"|^Activity type [0-9]+ is the company's last active type"                     # one stays active
     r"|^Invalid value for field 'owner_id': .* is not a user of this company",      # company's users
     re.DOTALL)
 _IMPOSSIBLE_DATE = re.compile(r"^Invalid value for parameter '(since|until)': .* is not a (date-time|calendar date and time)", re.DOTALL)

@@ -16,6 +16,9 @@ import schemathesis
 
 ADD_PATH = "/api/v2/activities"
 WRITE_METHODS = frozenset({"PATCH", "DELETE", "PUT"})
+CHANGING_METHODS = WRITE_METHODS | {"POST"}
+# Operations other than the activities' (v2 /api/v2/activities..., v1 /v1/activities...), for the runner.
+NOT_ACTIVITY_PATH = r"^(?!/(api/)?v[12]/activities(/|$))"
 GUARDED_PARAMETERS = ("id", "ids")
 SENTINEL_SUBJECT = "contracts: activity created by the contract run (deleted at its end)"
 REQUEST_TIMEOUT = 30
@@ -109,7 +112,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 @schemathesis.hook
 def after_call(context: Any, case: Any, response: Any) -> None:
     guard = _guard_for(case)
-    if guard is None or case.method.upper() != "POST" or response.status_code != 200:
+    if guard is None or case.method.upper() != "POST" or case.operation.path != ADD_PATH \
+            or response.status_code != 200:
         return
     try:
         guard.track(int(response.json()["data"]["id"]))

@@ -98,7 +98,7 @@ class _Recorder:
 
 
 def record(base_url: str, api_token: str) -> Recording:
-    """Read-only calls covering the contract's read operations: pages, the last page, one activity, errors."""
+    """Read-only calls covering the contract's read operations: pages, the last page, one of each, errors."""
     rec = _Recorder(base_url, api_token)
     first = rec.call("getActivities", {"limit": 2})
     cursor = first.get("additional_data", {}).get("next_cursor") if isinstance(first, dict) else None
@@ -115,6 +115,19 @@ def record(base_url: str, api_token: str) -> Recording:
     rec.call("getActivity", path_args={"id": MISSING_ID})  # 404
     rec.call("getActivitiesCollection", {"limit": 2})
     rec.call("getWebhooks")  # admins only: a regular user's token records the 403
+    rec.call("getActivityTypes")
+    rec.call("getActivityFieldsV1", {"limit": 5})
+    fields = rec.call("getActivityFields", {"limit": 5, "include_fields": "ui_visibility"})
+    cursor = fields.get("additional_data", {}).get("next_cursor") if isinstance(fields, dict) else None
+    if cursor:
+        rec.call("getActivityFields", {"limit": 5, "cursor": cursor})
+    rec.call("getActivityField", path_args={"field_code": "priority"})
+    rec.call("getActivityField", path_args={"field_code": "no_such_field"})  # 404
+    me = rec.call("getCurrentUser")
+    rec.call("getUsers")
+    user_id = me.get("data", {}).get("id") if isinstance(me, dict) else None
+    if user_id:
+        rec.call("getUser", path_args={"id": user_id})
     return rec.recording
 
 

@@ -19,7 +19,7 @@ from schemathesis.engine import events, from_schema
 from pipedrive_mock.contract import load_spec, spec_path
 
 from . import allowances
-from .guard import WriteGuard
+from .guard import CHANGING_METHODS, NOT_ACTIVITY_PATH, WriteGuard
 from .profiles import DEFAULT_SEED, Profile, current_profile
 from .report import Finding, Report
 
@@ -81,9 +81,14 @@ def run(target: Target, *, profile: Profile | None = None, seed: int = DEFAULT_S
     """Check `target` against the contract; with writes, only activities the run created are touched.
 
     `confine_writes=False` lets writes reach any activity: only for a throwaway target, such as a mock
-    made for the run, where updates and deletes of seeded activities are part of what is checked.
+    made for the run, where updates and deletes of seeded activities are part of what is checked. With
+    confined writes, only activities are written (no activity types).
     """
     schema = load_schema(target, profile=profile, seed=seed, max_examples=max_examples, spec=spec)
+    if target.allow_writes and confine_writes:
+        # The guard can only keep activity writes to what the run made: a live company's activity types
+        # (which a DELETE only deactivates) and webhooks are not the run's to write.
+        schema = schema.exclude(method=sorted(CHANGING_METHODS), path_regex=NOT_ACTIVITY_PATH)
     report = Report(skipped=[] if target.allow_writes else _writes(spec))
     started = time.perf_counter()
     with ExitStack() as stack:

@@ -23,10 +23,17 @@ class User:
 
 @dataclass(slots=True)
 class ActivityType:
+    """A type an activity's `type` names by `key_string`; times in v1's `YYYY-MM-DD HH:MM:SS` (UTC)."""
     id: int
     key_string: str
     name: str
     active_flag: bool = True
+    order_nr: int = 0
+    icon_key: str = "task"
+    color: str | None = None
+    is_custom_flag: bool = False
+    add_time: str | None = None
+    update_time: str | None = None
 
 
 @dataclass(slots=True)

@@ -18,6 +18,8 @@ from faker import Faker
 
 from .constants import DEFAULT_ACTIVITY_TYPES
 from .model import Activity, ActivityType, Entity, SavedFilter
+from .resources.activity_fields.options import OUTCOME_OPTIONS, PRIORITY_OPTIONS
+from .times import V1_FORMAT
 
 if TYPE_CHECKING:
     from .company import Company
@@ -42,7 +44,7 @@ DURATIONS = ("00:15", "00:30", "00:45", "01:00", "01:30", "02:00")
 ATTENDEE_STATUSES = ("accepted", "tentative", "declined", "noreply")
 # Option ids of the `outcome` activity field set on seeded activities that are done (README fidelity
 # notes): about half of them have one, so clients meet both an id and null.
-SEED_OUTCOMES = (1, 2, 3)
+SEED_OUTCOMES = tuple(OUTCOME_OPTIONS)
 OUTCOME_SHARE = 0.5
 TIMED_KINDS = frozenset({"call", "meeting", "lunch"})
 NO_CONFERENCE = (None, None, None)
@@ -57,9 +59,11 @@ if tuple(f.name for f in fields(Activity))[:len(SEEDED_FIELDS)] != SEEDED_FIELDS
                       "the fields of model.Activity")
 
 
-def seed_fixtures(company: Company) -> None:
-    """What every new company has: the six default activity types and a few saved filters."""
-    company.activity_types = {key: ActivityType(i, key, name)
+def seed_fixtures(company: Company, now: datetime) -> None:
+    """What every new company has: the six default activity types (ids 1-6) and a few saved filters."""
+    made = now.strftime(V1_FORMAT)
+    # Each default type has the icon of its own name (all six are in the official icon list).
+    company.activity_types = {key: ActivityType(i, key, name, True, i, key, None, False, made, made)
                               for i, (key, name) in enumerate(DEFAULT_ACTIVITY_TYPES, start=1)}
     company.filters = {f.id: f for f in (
         SavedFilter(1, "Open activities", (("done", "eq", False),)),
@@ -149,7 +153,7 @@ def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, 
     due_dates = [(today + timedelta(days=days)).isoformat() for days in range(-30, 61)]
     due_times = [f"{hour:02d}:{minute:02d}" for hour in range(8, 18) for minute in (0, 15, 30, 45)]
     addresses, notes, groups = pools.addresses, pools.notes, pools.attendee_groups
-    priorities = (None, None, 1, 2, 3)
+    priorities = (None, None, *PRIORITY_OPTIONS)
     alone = [_participants((p.id,)) for p in persons]
     company_of = [[_participants((p.id, *(o.id for o in rng.sample(persons, int(r() * 2) + 1))))
                    for _ in range(COMPANY_VARIANTS)] for p in persons]

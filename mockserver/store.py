@@ -46,7 +46,7 @@ class Store:
             self.add_user(company, "Admin", admin_token or f"company-{company_id}-admin-token", is_admin=True)
             self.add_user(company, "User", user_token or f"company-{company_id}-user-token", is_admin=False)
             self._companies[company_id] = company
-            seed_fixtures(company)
+            seed_fixtures(company, self.clock.now())
             seed_company(company, seed, activities, self.clock.now())
             company.mark_pristine()
             return company

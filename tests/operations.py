@@ -47,6 +47,11 @@ SAMPLES: dict[str, Sample] = {
     "deleteActivities": Sample("ids={id}"),
     "addWebhook": Sample(body=WEBHOOK_BODY),
     "deleteWebhook": Sample(path_args={"id": "1"}, arrange=_a_webhook),
+    "addActivityType": Sample(body={"name": "Written by the auth matrix", "icon_key": "camera"}),
+    "updateActivityType": Sample(body={"name": "Changed by the auth matrix"}, path_args={"id": "2"}),
+    "deleteActivityType": Sample(path_args={"id": "3"}),
+    "getActivityField": Sample(path_args={"field_code": "priority"}),
+    "getUser": Sample(path_args={"id": "2"}),
 }
 
 

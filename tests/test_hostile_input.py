@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,6 +30,13 @@ OPERATION_IDS = {
     "webhooks": "getWebhooks",
     "add_webhook": "addWebhook",
     "delete_webhook": "deleteWebhook",
+    "add_type": "addActivityType",
+    "update_type": "updateActivityType",
+    "delete_type": "deleteActivityType",
+    "fields_v1": "getActivityFieldsV1",
+    "fields": "getActivityFields",
+    "field": "getActivityField",
+    "user": "getUser",
 }
 
 
@@ -50,7 +58,7 @@ class Case:
     @property
     def path(self) -> str:
         base = CONTRACT.by_id[OPERATION_IDS[self.operation]].path
-        return base.replace("{id}", self.target) if "{id}" in base else base + self.target
+        return re.sub(r"\{\w+\}", self.target, base) if "{" in base else base + self.target
 
 
 def _b64url(payload: object) -> str:
@@ -231,6 +239,42 @@ CORPUS = [
     _query("delete_webhook", "word id", "abc", "'id'"),
     _query("delete_webhook", "zero id", "0", "'id'"),
     _query("delete_webhook", "unknown id", "99999", "not found", status=404),
+    # -- priority and outcome: option ids of their activity fields ---------------------------------
+    _add("priority not an option id", b'{"priority": 9}', "'priority'"),
+    _add("outcome not an option id", b'{"outcome": 7}', "allowed 1, 2, 3, null"),
+    _update("priority zero", b'{"priority": 0}', "'priority'"),
+    # -- activity types ----------------------------------------------------------------------------
+    Case("name missing", "add_type", "", b'{"icon_key": "call"}', 400, '"name"'),
+    Case("icon_key missing", "add_type", "", b'{"name": "Demo"}', 400, '"icon_key"'),
+    Case("icon_key not an icon", "add_type", "", b'{"name": "Demo", "icon_key": "rocket"}', 400, "'icon_key'"),
+    Case("color with a hash", "add_type", "", b'{"name": "Demo", "icon_key": "call", "color": "#FF0000"}', 400,
+         "'color'"),
+    Case("color not hex", "add_type", "", b'{"name": "Demo", "icon_key": "call", "color": "GGGGGG"}', 400,
+         "'color'"),
+    Case("blank name", "add_type", "", b'{"name": "   ", "icon_key": "call"}', 400, "'name'"),
+    Case("unknown field", "add_type", "", b'{"name": "Demo", "icon_key": "call", "key_string": "x"}', 400,
+         "'key_string'"),
+    Case("not JSON", "add_type", "", b"name=Demo", 400, "JSON", "application/x-www-form-urlencoded"),
+    Case("empty body", "update_type", "1", b"{}", 400, "body"),
+    Case("id not a number", "update_type", "abc", b'{"name": "X"}', 400, "'id'"),
+    Case("unknown id", "update_type", "999", b'{"name": "X"}', 404, "Activity type 999"),
+    Case("negative order_nr", "update_type", "1", b'{"order_nr": -1}', 400, "'order_nr'"),
+    Case("id zero", "delete_type", "0", None, 400, "'id'", None),
+    Case("unknown id", "delete_type", "999", None, 404, "Activity type 999", None),
+    # -- activity fields ---------------------------------------------------------------------------
+    _query("fields_v1", "negative start", "?start=-1", "'start'"),
+    _query("fields_v1", "start not a number", "?start=ten", "'start'"),
+    _query("fields_v1", "limit over 500", "?limit=501", "'limit'"),
+    _query("fields", "include_fields not ui_visibility", "?include_fields=attendees", "'include_fields'"),
+    _query("fields", "malformed cursor", "?cursor=%%%", "'cursor'"),
+    _query("fields", "activity cursor sorted otherwise", "?cursor=" + _v2_cursor(field="update_time"), "'cursor'"),
+    _query("field", "unknown field code", "nope", "'nope'", status=404),
+    _query("field", "include_fields unknown", "subject?include_fields=all", "'include_fields'"),
+    # -- users -------------------------------------------------------------------------------------
+    _query("user", "id not a number", "abc", "'id'"),
+    _query("user", "id zero", "0", "'id'"),
+    _query("user", "unknown id", "999", "User 999", status=404),
+    _query("user", "another company's user", "3", "User 3", status=404),
 ]
 
 
@@ -257,7 +301,8 @@ def _send(client: FlaskClient, case: Case):  # type: ignore[no-untyped-def]
 def test_corpus_covers_every_operation_with_sixty_cases() -> None:
     assert len(CORPUS) >= 60
     covered = {OPERATION_IDS[case.operation] for case in CORPUS}
-    assert covered == {op.operation_id for op in distinct_operations()}
+    # Every operation that takes input; one without (a list of types, the users) has only its auth to get wrong.
+    assert covered == {op.operation_id for op in distinct_operations() if op.parameters or op.has_body}
     assert len({case.operation + case.name for case in CORPUS}) == len(CORPUS)
 
 

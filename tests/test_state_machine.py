@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from pipedrive_mock import ADMIN_TOKEN, create_app
+from pipedrive_mock.resources.activity_fields.options import PRIORITY_OPTIONS
 from pipedrive_mock.constants import PURGE_AFTER_SECONDS
 
 SEEDED = 4
@@ -27,7 +28,7 @@ FIELD_VALUES = {
     "subject": subjects,
     "busy": st.booleans(),
     "done": st.booleans(),
-    "priority": st.none() | st.integers(min_value=0, max_value=2**31 - 1),
+    "priority": st.none() | st.sampled_from(sorted(PRIORITY_OPTIONS)),  # the option ids of activityFields
     "due_date": st.none() | st.dates().map(lambda d: d.isoformat()),
 }
 MODELLED = tuple(FIELD_VALUES)

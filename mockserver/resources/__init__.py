@@ -17,9 +17,12 @@ from .resource import CompanyState, Resource
 @cache
 def all_resources() -> tuple[Resource, ...]:
     from .activities.routes import RESOURCE as ACTIVITIES
+    from .activity_fields.routes import RESOURCE as ACTIVITY_FIELDS
+    from .activity_types.routes import RESOURCE as ACTIVITY_TYPES
     from .oauth.routes import RESOURCE as OAUTH
+    from .users.routes import RESOURCE as USERS
     from .webhooks.routes import RESOURCE as WEBHOOKS
-    return (ACTIVITIES, WEBHOOKS, OAUTH)
+    return (ACTIVITIES, ACTIVITY_TYPES, ACTIVITY_FIELDS, USERS, WEBHOOKS, OAUTH)
 
 
 def register(app: Flask) -> None:

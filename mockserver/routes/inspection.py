@@ -1,7 +1,7 @@
 """Control endpoints the dashboard reads, a page at a time (on the control blueprint: same token, same checks)."""
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -58,7 +58,8 @@ def get_company(id: str) -> Response:
     company = state().store.company(current().params["id"])
     return json_response({**inspection.company_summary(company),
                           "users": [user_dict(u) for u in company.users.values()],
-                          "activity_types": [asdict(t) for t in company.activity_types.values()]})
+                          "activity_types": [{"id": t.id, "key_string": t.key_string, "name": t.name,
+                                             "active_flag": t.active_flag} for t in company.activity_types.values()]})
 
 
 @blueprint.get("/companies/<id>/activities")

@@ -5,13 +5,15 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import BadRequest
 from ...model import ENTITY_KINDS, Activity
+from ..activity_fields.options import check_options
 
 if TYPE_CHECKING:
     from ...company import Company
 
 
 def check_fields(company: Company, fields: dict[str, Any], strict_links: bool) -> None:
-    """A 400 naming the field when a written value does not fit the company's data."""
+    """A 400 naming the field when a written value does not fit the company's data or an option set."""
+    check_options(fields)
     if "type" in fields:
         activity_type = company.activity_types.get(fields["type"])
         if activity_type is None or not activity_type.active_flag:
