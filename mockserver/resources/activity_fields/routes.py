@@ -44,7 +44,7 @@ def get_activity_fields() -> Response:
     ctx = current()
     limit, cursor = ctx.params["limit"], ctx.params.get("cursor")
     # The fields' ids are their positions: a cursor is the keyset cursor of the last id given.
-    after = pagination.decode_v2(cursor, "id", "asc")[0] if cursor else 0
+    after = pagination.decode_v2(cursor, "id", "asc") if cursor else 0
     every = [f for f in catalog.fields() if f["id"] > after]
     page = every[:limit]
     next_cursor = pagination.encode_v2("id", page[-1]["id"], "asc", page[-1]["id"]) if len(every) > limit else None
