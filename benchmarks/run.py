@@ -2,6 +2,7 @@
 
     python -m benchmarks                 # everything (a few minutes)
     python -m benchmarks --only http     # one or more sections: http scale startup inprocess suite dashboard
+                                         # webhooks
 """
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "benchmarks"
 
-from . import dashboard, inprocess, scale, startup, suite, throughput  # noqa: E402
+from . import dashboard, inprocess, scale, startup, suite, throughput, webhooks  # noqa: E402
 from .report import Target, at_least, at_most, print_targets, ratio  # noqa: E402
 
-SECTIONS = ("http", "scale", "startup", "inprocess", "suite", "dashboard")
+SECTIONS = ("http", "scale", "startup", "inprocess", "suite", "dashboard", "webhooks")
+# Resident memory may move this much over the webhooks soak (allocator noise) and still be "not growing".
+SOAK_GROWTH_MB = 5.0
 
 
 def machine() -> str:
@@ -72,6 +75,16 @@ def _inprocess_targets(figures: dict[str, float]) -> list[Target]:
     ]
 
 
+def _webhook_targets(figures: dict[str, object]) -> list[Target]:
+    growth = figures.get("growth_mb")
+    return [
+        Target("add throughput with 3 webhooks (1 dead) vs none", figures.get("ratio"), 0.7, "x",  # type: ignore[arg-type]
+               at_least, "7. webhooks"),
+        Target("RSS growth over the 60 s dead-receiver soak", growth, SOAK_GROWTH_MB, "MB",  # type: ignore[arg-type]
+               at_most, "7. webhooks"),
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="sections to run")
@@ -91,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         suite.run()
     if "dashboard" in args.only:
         targets += dashboard.targets(dashboard.run())
+    if "webhooks" in args.only:
+        targets += _webhook_targets(webhooks.run())
     missed = print_targets(targets)
     print(f"  benchmark took {time.perf_counter() - started:.0f} s", flush=True)
     return 1 if missed else 0

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import pytest
 
 from pipedrive_mock.errors import FieldErrors
@@ -233,3 +234,34 @@ def test_subscribe_to_a_target_outside_loopback_is_refused(rig: Rig, url: str) -
 def test_subscribe_to_an_allowed_host_is_accepted(rig: Rig) -> None:
     rig.deliveries.targets = Targets(["hooks.example.com"])
     assert rig.subscribe(subscription_url="https://hooks.example.com/x").id == 1
+
+
+def test_receiver_closing_after_each_answer_still_gets_every_event_once(rig: Rig) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    got: list[int] = []
+
+    class CloseEach(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"  # one request per connection
+
+        def do_POST(self) -> None:  # noqa: N802
+            got.append(int(orjson.loads(self.rfile.read(int(self.headers["Content-Length"])))["meta"]["entity_id"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CloseEach)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        rig.subscribe(subscription_url=f"http://127.0.0.1:{server.server_address[1]}/hook")
+        rig.store.clock.freeze()
+        ids = [rig.add(subject=f"n{n}").id for n in range(20)]
+        rig.settle()
+        assert got == ids and rig.log("failed") == []
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -43,6 +43,8 @@ BAN_SECONDS = 30 * 60.0
 DELETE_AFTER_SECONDS = 3 * 24 * 3600.0
 INBOX_LIMIT = 10_000
 LANE_LIMIT = 1_000
+# Deliveries of one webhook written back to back on its connection before their answers are read.
+PIPELINE = 32
 # The scheduler looks again at least this often (real seconds), whatever it was told.
 MAX_SLEEP_SECONDS = 1.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -355,7 +357,7 @@ class Deliveries:
         return True
 
     async def _work(self, lane: Lane, generation: int, hurry: bool) -> None:
-        """Send the lane's due events one at a time, in order."""
+        """Send the lane's due events in order, up to PIPELINE at a time on its connection."""
         webhook = lane.webhook
         # A flush sends each retry waiting now once, without waiting for its time; a retry that fails
         # again waits for its own time as usual.
@@ -365,43 +367,45 @@ class Deliveries:
                 if self._banned(webhook, self.clock.time()):
                     self._drop_waiting(lane, "the webhook was banned")
                     break
-                item = lane.next_due(self.clock.time(), hurried)
-                if item is None:
+                batch: list[Pending] = []
+                now = self.clock.time()
+                while len(batch) < PIPELINE and (item := lane.next_due(now, hurried)) is not None:
+                    batch.append(item)
+                if not batch:
                     break
-                await self._attempt(lane, item, generation)
+                await self._attempt(lane, batch, generation)
         finally:
             lane.busy = False
             if generation == self._generation:
                 self.poke()  # the scheduler sees to what follows: retries, a ban, a deletion
 
-    async def _attempt(self, lane: Lane, item: Pending, generation: int) -> None:
-        # In flight until the outcome is recorded, so `idle` never sees a retry before its time is set.
-        self._in_flight += 1
+    async def _attempt(self, lane: Lane, batch: list[Pending], generation: int) -> None:
+        # In flight until the outcomes are recorded, so `idle` never sees a retry before its time is set.
+        self._in_flight += len(batch)
         try:
-            await self._send(lane, item, generation)
+            webhook = lane.webhook
+            permitted = self.registry.permitted(webhook)
+            bodies = [payload.body(webhook, item.change, item.event_id, item.attempt, permitted) for item in batch]
+            outcomes = await lane.sender.post_many(bodies, self.timeout)
+            if generation != self._generation:
+                return  # reset meanwhile: these attempts belong to a state that is gone
+            for item, body, (result, seconds) in zip(batch, bodies, outcomes):
+                self._record(lane, item, body, result, round(seconds * 1000, 3))
         finally:
-            self._in_flight -= 1
+            self._in_flight -= len(batch)
 
-    async def _send(self, lane: Lane, item: Pending, generation: int) -> None:
+    def _record(self, lane: Lane, item: Pending, body: bytes, result: int | DeliveryError,
+                duration: float) -> None:
+        """What one attempt's outcome does to the webhook's health, the log and the event."""
         webhook = lane.webhook
-        body = payload.body(webhook, item.change, item.event_id, item.attempt, self.registry.permitted(webhook))
-        started = time.perf_counter()
-        status: int | None = None
-        error: str | None = None
-        try:
-            status = await lane.sender.post(body, self.timeout)
-        except DeliveryError as exc:
-            error = str(exc)
-        if generation != self._generation:
-            return  # reset meanwhile: this attempt belongs to a state that is gone
-        duration = round((time.perf_counter() - started) * 1000, 3)
         now = self.clock.time()
+        status = result if isinstance(result, int) else None
         webhook.last_delivery_time, webhook.last_http_status = now, status
         if status is not None and 200 <= status < 300:
             webhook.last_success_time, webhook.failing_since, webhook.first_failures_in_row = now, None, 0
             self._log_event(webhook, item.change, item, DELIVERED, status=status, duration_ms=duration, body=body)
             return
-        error = error or f"the receiver answered {status}"
+        error = str(result) if status is None else f"the receiver answered {status}"
         webhook.failing_since = webhook.failing_since if webhook.failing_since is not None else now
         retry_at = None
         if item.attempt < MAX_ATTEMPTS:

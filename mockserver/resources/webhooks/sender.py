@@ -1,13 +1,16 @@
-"""One HTTP/1.1 POST at a time to one receiver, on an asyncio loop, over a kept-alive connection.
+"""HTTP/1.1 POSTs to one receiver, on an asyncio loop, over one kept-alive connection, pipelined.
 
-A protocol with httptools' C parser rather than a client library: a delivery costs the loop a write
-and a parse, so deliveries take little from the requests served on the same loop.
+A batch of deliveries is written back to back and the answers are read in order, so the receiver gets
+them in the order sent, and a batch costs one round trip rather than one each. A protocol with
+httptools' C parser rather than a client library: a delivery costs the loop a write and a parse, so
+deliveries take little from the requests served on the same loop.
 """
 from __future__ import annotations
 
 import asyncio
 import base64
 import ssl
+from collections import deque
 from typing import Any
 from urllib.parse import SplitResult
 
@@ -16,22 +19,29 @@ import httptools
 from .targets import SCHEMES, TargetRefused, Targets
 
 USER_AGENT = "Pipedrive-Webhooks (pipedrive-mock)"
-# A receiver's answer is read and dropped; one that sends more than this is cut off.
+# A receiver's answers are read and dropped; a connection that sends more than this is cut off.
 MAX_RESPONSE_BYTES = 64 * 1024
+# (HTTP status or the error that stood in for an answer, seconds from the batch's start to it)
+Outcome = tuple["int | DeliveryError", float]
 
 
 class DeliveryError(Exception):
-    """The delivery did not get an HTTP answer (refused, reset, timed out, refused target)."""
+    """The delivery got no HTTP answer (refused, reset, timed out, a target refused)."""
 
 
-class _Response(asyncio.Protocol):
+class _Unanswered(DeliveryError):
+    """The connection closed before this request's answer: the request may never have been read."""
+
+
+class _Connection(asyncio.Protocol):
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.parser = httptools.HttpResponseParser(self)
         self.transport: asyncio.Transport | None = None
-        self.answer: asyncio.Future[int] | None = None
-        self.received = 0
-        self.keep_alive = False
+        self.waiting: deque[asyncio.Future[int]] = deque()
+        self.received = 0  # bytes since the last answer
+        self.answered = 0  # answers on this connection
+        self.closing = False  # the receiver said Connection: close
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
@@ -41,42 +51,47 @@ class _Response(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
-            self._fail(DeliveryError(f"the receiver's answer is not HTTP ({exc})"))
+            self._fail_all(DeliveryError(f"the receiver's answer is not HTTP ({exc})"))
             return
         if self.received > MAX_RESPONSE_BYTES:
-            self._fail(DeliveryError(f"the receiver's answer is over {MAX_RESPONSE_BYTES} bytes"))
+            self._fail_all(DeliveryError(f"the receiver's answer is over {MAX_RESPONSE_BYTES} bytes"))
 
     def on_message_complete(self) -> None:
-        self.keep_alive = self.parser.should_keep_alive()
-        if self.answer is not None and not self.answer.done():
-            self.answer.set_result(self.parser.get_status_code())
+        self.received = 0
+        self.answered += 1
+        if not self.parser.should_keep_alive():
+            self.closing = True
+        if self.waiting:
+            answer = self.waiting.popleft()
+            if not answer.done():
+                answer.set_result(self.parser.get_status_code())
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
-        self._fail(DeliveryError(f"the receiver closed the connection ({exc or 'no answer'})"))
+        self._fail_all(_Unanswered(f"the receiver closed the connection ({exc or 'no answer'})"))
 
-    def _fail(self, error: Exception) -> None:
-        if self.answer is not None and not self.answer.done():
-            self.answer.set_exception(error)
+    def _fail_all(self, error: Exception) -> None:
+        while self.waiting:
+            answer = self.waiting.popleft()
+            if not answer.done():
+                answer.set_exception(type(error)(*error.args))
         if self.transport is not None:
             self.transport.close()
 
     def post(self, request: bytes) -> asyncio.Future[int]:
-        self.answer = self.loop.create_future()
-        self.received = 0
-        self.keep_alive = False
-        self.parser = httptools.HttpResponseParser(self)
+        answer: asyncio.Future[int] = self.loop.create_future()
+        self.waiting.append(answer)
         assert self.transport is not None
         self.transport.write(request)
-        return self.answer
+        return answer
 
     @property
     def usable(self) -> bool:
-        return self.transport is not None and not self.transport.is_closing() and self.keep_alive
+        return self.transport is not None and not self.transport.is_closing() and not self.closing
 
 
 class Sender:
-    """Posts JSON bodies to one subscription URL, one at a time, reusing the connection."""
+    """Posts JSON bodies to one subscription URL, in order, pipelined on one kept-alive connection."""
 
     def __init__(self, url: SplitResult, targets: Targets, user: str | None, password: str | None) -> None:
         self.url = url
@@ -91,47 +106,84 @@ class Sender:
             token = base64.b64encode(f"{user or ''}:{password or ''}".encode()).decode()
             head.append(f"Authorization: Basic {token}")
         self._head = ("\r\n".join(head) + "\r\nContent-Length: ").encode("latin-1")
-        self._protocol: _Response | None = None
+        self._connection: _Connection | None = None
 
     async def post(self, body: bytes, timeout: float) -> int:
-        """The HTTP status of the receiver's answer; raises DeliveryError without one."""
-        request = b"%s%d\r\n\r\n%s" % (self._head, len(body), body)
+        """The HTTP status of the answer to one body; raises DeliveryError without one."""
+        result, _ = (await self.post_many([body], timeout))[0]
+        if isinstance(result, DeliveryError):
+            raise result
+        return result
+
+    async def post_many(self, bodies: list[bytes], timeout: float) -> list[Outcome]:
+        """Each body's outcome, in order. The batch has `timeout` seconds for its answers; a request the
+        connection closed on before answering is sent again on a new connection when the old one had
+        made progress (answered something, or was an idle kept-alive one), so a receiver that closes
+        after each answer is served one by one. A request whose answer was lost with its connection may
+        have been read: the receiver can get it twice, as from any webhook sender (at least once)."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + timeout
+        requests = [b"%s%d\r\n\r\n%s" % (self._head, len(body), body) for body in bodies]
+        outcomes: list[Outcome] = []
+        while len(outcomes) < len(requests):
+            left = deadline - loop.time()
+            try:
+                connection, reused = await self._connection_for(left)
+            except DeliveryError as exc:
+                outcomes += [(exc, loop.time() - started)] * (len(requests) - len(outcomes))
+                break
+            before = connection.answered
+            # A new connection carries one request until its answer shows the receiver keeps it alive: a
+            # receiver that closes after each answer would reset the ones written behind it.
+            sent = requests[len(outcomes):] if reused else requests[len(outcomes):len(outcomes) + 1]
+            answers = [connection.post(request) for request in sent]
+            times: dict[int, float] = {}
+            for index, answer in enumerate(answers):
+                answer.add_done_callback(lambda _, i=index: times.setdefault(i, loop.time()))
+            done, _ = await asyncio.wait(answers, timeout=max(0.0, deadline - loop.time()))
+            progress = reused or connection.answered > before
+            for index, answer in enumerate(answers):
+                if answer not in done:
+                    self.close()
+                    outcomes.append((DeliveryError(f"no answer within {timeout:g} s"), loop.time() - started))
+                    continue
+                error = answer.exception()
+                if isinstance(error, _Unanswered) and progress:
+                    break  # sent again on a new connection, from this one on
+                outcomes.append((error if isinstance(error, DeliveryError) else answer.result(),
+                                 times.get(index, loop.time()) - started))
+            if not self.usable:
+                self.close()
+        return outcomes
+
+    @property
+    def usable(self) -> bool:
+        return self._connection is not None and self._connection.usable
+
+    async def _connection_for(self, timeout: float) -> tuple[_Connection, bool]:
+        if self._connection is not None and self._connection.usable:
+            return self._connection, True
+        self.close()
         try:
-            return await asyncio.wait_for(self._post(request), timeout)
+            self._connection = await asyncio.wait_for(self._connect(), max(0.0, timeout))
         except TimeoutError:
-            self.close()
-            raise DeliveryError(f"no answer within {timeout:g} s") from None
+            raise DeliveryError(f"cannot connect to {self.host}:{self.port} (timed out)") from None
         except TargetRefused as exc:
             raise DeliveryError(str(exc)) from None
         except OSError as exc:
-            self.close()
             raise DeliveryError(f"cannot connect to {self.host}:{self.port} ({exc.strerror or exc})") from None
+        return self._connection, False
 
-    async def _post(self, request: bytes) -> int:
-        protocol = self._protocol
-        if protocol is not None and protocol.usable:
-            try:
-                return await protocol.post(request)
-            except DeliveryError:
-                if protocol.received:
-                    raise
-                # The receiver closed the idle connection before it read this request: once more, anew.
-        protocol = self._protocol = await self._connect()
-        try:
-            return await protocol.post(request)
-        finally:
-            if not protocol.keep_alive:
-                self.close()
-
-    async def _connect(self) -> _Response:
+    async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()
         address = await self.targets.connect_address(self.host, self.port)
         context = ssl.create_default_context() if self.url.scheme == "https" else None
-        _, protocol = await loop.create_connection(lambda: _Response(loop), address, self.port, ssl=context,
-                                                   server_hostname=self.host if context else None)
-        return protocol
+        _, connection = await loop.create_connection(lambda: _Connection(loop), address, self.port, ssl=context,
+                                                     server_hostname=self.host if context else None)
+        return connection
 
     def close(self) -> None:
-        protocol, self._protocol = self._protocol, None
-        if protocol is not None and protocol.transport is not None:
-            protocol.transport.close()
+        connection, self._connection = self._connection, None
+        if connection is not None and connection.transport is not None:
+            connection.transport.close()
