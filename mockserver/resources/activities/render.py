@@ -6,16 +6,17 @@ from typing import Any
 
 import orjson
 
+from ...dumper import compile_schema
 from ...model import Activity
 from .schemas import ActivityV1Schema, ActivityV2Schema
 
-_V2 = ActivityV2Schema(exclude=("attendees",))
-_V2_WITH_ATTENDEES = ActivityV2Schema()
-_V1 = ActivityV1Schema()
+_V2 = compile_schema(ActivityV2Schema(exclude=("attendees",)))
+_V2_WITH_ATTENDEES = compile_schema(ActivityV2Schema())
+_V1 = compile_schema(ActivityV1Schema())
 
 
 def v2_dict(activity: Activity, attendees: bool = False) -> dict[str, Any]:
-    return (_V2_WITH_ATTENDEES if attendees else _V2).dump(activity)
+    return (_V2_WITH_ATTENDEES if attendees else _V2)(activity)
 
 
 def _kept(data: dict[str, Any]) -> bytes:
@@ -49,5 +50,5 @@ def v2_json_items(activities: Iterable[Activity], attendees: bool = False) -> li
 def v1_json(activity: Activity) -> bytes:
     cached = activity.json_v1
     if cached is None:
-        cached = activity.json_v1 = _kept(_V1.dump(activity))
+        cached = activity.json_v1 = _kept(_V1(activity))
     return cached
