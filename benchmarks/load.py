@@ -20,6 +20,23 @@ THREADS = 2
 CONNECTIONS = 16
 RUN_TIMEOUT_SECONDS = 60
 ADD_BODY = {"subject": "Benchmark call", "type": "call", "due_date": "2025-06-01", "owner_id": 1}
+UPDATE_BODY = {"subject": "Benchmark update", "done": True}
+# A delete must find a live activity: each wrk thread deletes ids from its own range, one after another,
+# on a mock seeded with enough of them (throughput.DELETE_POOL).
+DELETE_IDS_PER_THREAD = 150_000
+DELETE_SCRIPT = f"""
+local threads = 0
+function setup(thread)
+  thread:set("first", threads * {DELETE_IDS_PER_THREAD} + 1)
+  threads = threads + 1
+end
+function init(args) next_id = first end
+function request()
+  local path = "/api/v2/activities/" .. next_id
+  next_id = next_id + 1
+  return wrk.format("DELETE", path)
+end
+"""
 
 
 @dataclass(frozen=True)
@@ -28,12 +45,15 @@ class Scenario:
     method: str
     path: str
     body: dict[str, Any] | None = None
+    script: str | None = None  # wrk's Lua, when each request differs (hey cannot: the scenario is skipped)
 
 
 SCENARIOS = (
     Scenario("get-one", "GET", "/api/v2/activities/500"),
     Scenario("list (100 items)", "GET", "/api/v2/activities?limit=100"),
     Scenario("add", "POST", "/api/v2/activities", ADD_BODY),
+    Scenario("update", "PATCH", "/api/v2/activities/500", UPDATE_BODY),
+    Scenario("delete", "DELETE", "/api/v2/activities/1", script=DELETE_SCRIPT),
 )
 
 
@@ -42,6 +62,8 @@ class Result:
     requests_per_second: float
     failures: int
     cpu_us_per_request: float | None = None
+    p50_ms: float | None = None  # latency percentiles (wrk --latency)
+    p99_ms: float | None = None
 
 
 def tool() -> str | None:
@@ -50,9 +72,13 @@ def tool() -> str | None:
 
 def _wrk(url: str, scenario: Scenario, seconds: int) -> Result:
     with tempfile.TemporaryDirectory() as folder:
-        command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
+        command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency",
                    "-H", f"x-api-token: {TOKEN}"]
-        if scenario.body is not None:
+        if scenario.script is not None:
+            script = Path(folder) / "script.lua"
+            script.write_text(scenario.script)
+            command += ["-s", str(script)]
+        elif scenario.body is not None:
             script = Path(folder) / "post.lua"
             script.write_text(f'wrk.method = "{scenario.method}"\n'
                               f"wrk.body = [[{json.dumps(scenario.body)}]]\n"
@@ -64,7 +90,16 @@ def _wrk(url: str, scenario: Scenario, seconds: int) -> Result:
     failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Result(rate, (int(failed.group(1)) if failed else 0)
-                  + (sum(int(n) for n in errors.groups()) if errors else 0))
+                  + (sum(int(n) for n in errors.groups()) if errors else 0),
+                  p50_ms=_percentile(out, "50%"), p99_ms=_percentile(out, "99%"))
+
+
+def _percentile(out: str, which: str) -> float | None:
+    """A latency percentile of wrk's --latency distribution, in ms."""
+    match = re.search(rf"^\s+{which}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    if match is None:
+        return None
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
 
 
 def _hey(url: str, scenario: Scenario, seconds: int) -> Result:
@@ -94,6 +129,8 @@ def measure(url: str, scenario: Scenario, seconds: int = ROUND_SECONDS,
 def median(results: list[Result]) -> Result:
     def middle(values: list[float]) -> float:
         return sorted(values)[len(values) // 2]
-    cpu = [r.cpu_us_per_request for r in results if r.cpu_us_per_request is not None]
+    def middle_of(name: str) -> float | None:
+        values = [getattr(r, name) for r in results if getattr(r, name) is not None]
+        return middle(values) if values else None
     return Result(middle([r.requests_per_second for r in results]), sum(r.failures for r in results),
-                  middle(cpu) if cpu else None)
+                  middle_of("cpu_us_per_request"), middle_of("p50_ms"), middle_of("p99_ms"))

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from pipedrive_mock.live import LiveServer  # noqa: E402
 from pipedrive_mock.fixtures.session import MockSession  # noqa: E402
 
-START_TARGET_MS = 300.0
+START_TARGET_MS = 150.0
 RESET_TARGET_MS = 2.0
 STOP_TARGET_MS = 250.0
 RESET_ACTIVITIES = 1000
@@ -168,7 +168,8 @@ def _row(name: str, value: float, baseline_name: str, baseline: float, target: f
             f"| target < {target:g} ms: {held}")
 
 
-def main() -> int:
+def run() -> dict[str, float]:
+    """Every figure, printed; the start-up and the reset median returned (for `python -m benchmarks`)."""
     start_mock = _fresh_interpreter_ms(_START_MOCK)
     start_flask = _fresh_interpreter_ms(_START_FLASK)
     reset_median, reset_p95, reseed = measure_reset()
@@ -188,7 +189,12 @@ def main() -> int:
     overhead = session_mock - session_bare
     print(f"{'pytest session, 1 test with mock':<34} {session_mock:9.2f} ms | {'same, test without the mock':<30} "
           f"{session_bare:9.2f} ms | plugin's cost {overhead:7.2f} ms | target < {START_TARGET_MS:g} ms: "
-          f"{'held' if overhead < START_TARGET_MS else 'NOT held'}")
+          f"{'held' if overhead < START_TARGET_MS else 'NOT held'}", flush=True)
+    return {"start ms": start_mock, "reset ms": reset_median}
+
+
+def main() -> int:
+    run()
     return 0
 
 

@@ -1,8 +1,8 @@
 """The whole benchmark in one run: every figure, its ratio to a baseline measured alongside, and the targets.
 
     python -m benchmarks                 # everything (a few minutes)
-    python -m benchmarks --only http     # one or more sections: http scale startup inprocess suite dashboard
-                                         # webhooks
+    python -m benchmarks --only http     # one or more sections: http scale startup inprocess plugin suite statefile
+                                         # dashboard webhooks
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "benchmarks"
 
-from . import dashboard, inprocess, scale, startup, suite, throughput, webhooks  # noqa: E402
+from . import dashboard, inprocess, plugin, scale, startup, statefile, suite, throughput, webhooks  # noqa: E402
 from .report import Target, at_least, at_most, print_targets, ratio  # noqa: E402
 
-SECTIONS = ("http", "scale", "startup", "inprocess", "suite", "dashboard", "webhooks")
+SECTIONS = ("http", "scale", "startup", "inprocess", "plugin", "suite", "statefile", "dashboard", "webhooks")
 # Resident memory may move this much over the webhooks soak (allocator noise) and still be "not growing".
 SOAK_GROWTH_MB = 5.0
 
@@ -38,15 +38,31 @@ def _http_targets(rates: throughput.Rates) -> list[Target]:
     def rate(server: str, scenario: str) -> float | None:
         result = rates.get((server, scenario))
         return result.requests_per_second if result else None
+    mock, floor, peer = throughput.MOCK, throughput.FLOOR, throughput.PEER
     get_one, listing = "get-one", "list (100 items)"
-    return [
-        Target("get-one throughput vs Prism", ratio(rate(throughput.MOCK, get_one), rate(throughput.PEER, get_one)),
-               1.2, "x", at_least, "1. HTTP"),
-        Target("get-one throughput vs bare-Flask floor",
-               ratio(rate(throughput.MOCK, get_one), rate(throughput.FLOOR, get_one)), 0.6, "x", at_least, "1. HTTP"),
-        Target("list (100) throughput vs floor",
-               ratio(rate(throughput.MOCK, listing), rate(throughput.FLOOR, listing)), 0.5, "x", at_least, "1. HTTP"),
+    targets = [
+        Target("get-one throughput vs Prism", ratio(rate(mock, get_one), rate(peer, get_one)), 2.0, "x", at_least,
+               "1. HTTP"),
+        Target("get-one throughput vs bare-Flask floor", ratio(rate(mock, get_one), rate(floor, get_one)), 0.75, "x",
+               at_least, "1. HTTP"),
+        Target("list (100) throughput vs floor", ratio(rate(mock, listing), rate(floor, listing)), 0.75, "x",
+               at_least, "1. HTTP"),
     ]
+    for write in ("add", "update", "delete"):
+        targets += [
+            Target(f"{write} throughput vs Prism", ratio(rate(mock, write), rate(peer, write)), 1.5, "x", at_least,
+                   "1. HTTP"),
+            Target(f"{write} throughput vs floor", ratio(rate(mock, write), rate(floor, write)), 0.5, "x", at_least,
+                   "1. HTTP"),
+        ]
+    latency = rates.get((mock, get_one))
+    targets += [
+        Target("get-one p99 latency vs its median (16 connections)",
+               ratio(latency.p99_ms, latency.p50_ms) if latency else None, 3.0, "x", at_most, "1. HTTP"),
+        Target("get-one throughput, --access-log on vs off",
+               ratio(rate(throughput.MOCK_ACCESS_LOG, get_one), rate(mock, get_one)), 0.9, "x", at_least, "1. HTTP"),
+    ]
+    return targets
 
 
 def _scale_targets(latencies: scale.Latencies) -> list[Target]:
@@ -58,13 +74,30 @@ def _scale_targets(latencies: scale.Latencies) -> list[Target]:
 
 
 def _startup_targets(figures: dict[str, float]) -> list[Target]:
+    seeding = figures.get("seed 100000")
     return [
+        Target("seeding in-process, 100,000 activities", 100_000 / seeding if seeding else None, 150_000,
+               "/s", at_least, "3. startup"),
         Target("ready with 10,000 activities", figures.get("ready 10000"), 2.0, "s", at_most, "3. startup"),
         Target("ready with 100,000 activities", figures.get("ready 100000"), 10.0, "s", at_most, "3. startup"),
-        Target("RSS at 100,000 (after serving all)",
-               max(figures.get("rss 100000", 0), figures.get("rss 100000 served", 0)) or None, 400, "MB",
+        Target("ready with 1,000,000 activities", figures.get("ready 1000000"), 15.0, "s", at_most, "3. startup"),
+        Target("memory at 100,000 (after serving all)",
+               max(figures.get("rss 100000", 0), figures.get("rss 100000 served", 0)) or None, 250, "MB",
+               at_most, "3. startup"),
+        Target("memory at 1,000,000 (after serving all)",
+               max(figures.get("rss 1000000", 0), figures.get("rss 1000000 served", 0)) or None, 2048, "MB",
                at_most, "3. startup"),
     ]
+
+
+def _suite_targets(seconds: dict[str, float | None]) -> list[Target]:
+    return [Target("contract suite, quick profile, 2 workers", seconds.get("quick"), 15.0, "s", at_most,
+                   "5. suite")]
+
+
+def _statefile_targets(figures: dict[str, float]) -> list[Target]:
+    return [Target(f"adds/s with --state-file vs without, {size:,} activities", figures.get(f"ratio {size}"),
+                   0.5, "x", at_least, "6. state file") for size in statefile.SECTION_SIZES]
 
 
 def _inprocess_targets(figures: dict[str, float]) -> list[Target]:
@@ -100,8 +133,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets += _startup_targets(startup.run())
     if "inprocess" in args.only:
         targets += _inprocess_targets(inprocess.run())
+    if "plugin" in args.only:
+        print("\n== 4b. The pytest plugin (benchmarks/plugin.py) ==", flush=True)
+        figures = plugin.run()
+        targets += [Target("plugin session start-up", figures["start ms"], plugin.START_TARGET_MS, "ms", at_most,
+                           "4b. plugin"),
+                    Target("plugin per-test reset, median", figures["reset ms"], plugin.RESET_TARGET_MS, "ms", at_most,
+                           "4b. plugin")]
     if "suite" in args.only:
-        suite.run()
+        targets += _suite_targets(suite.run())
+    if "statefile" in args.only:
+        targets += _statefile_targets(statefile.run())
     if "dashboard" in args.only:
         targets += dashboard.targets(dashboard.run())
     if "webhooks" in args.only:

@@ -16,7 +16,7 @@ from pipedrive_mock.pagination import encode_v2
 
 from .report import fmt, heading, ratio, table
 
-SIZES = (1_000, 10_000, 100_000)
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
 REPEATS = 30
 DEEP_FRACTION = 0.9
 QUERY = "/api/v2/activities?limit=100&sort_by=update_time&sort_direction=desc"
@@ -61,6 +61,7 @@ def run() -> Latencies:
             f"sort_by=update_time desc; deep = cursor {DEEP_FRACTION:.0%} of the way through)")
     latencies: Latencies = {}
     for size in SIZES:
+        store = None  # the last size's store goes before the next is built: a million take 1.5 GB
         store = Store.default(activities=size)
         client = create_app(store).test_client()
         company = store.company(1)

@@ -33,13 +33,21 @@ def floor_app(bodies: dict[str, str]) -> Flask:
     def add() -> Response:
         return Response(encoded["add"], mimetype="application/json")
 
+    @app.patch("/api/v2/activities/<int:activity_id>")
+    def update(activity_id: int) -> Response:
+        return Response(encoded["update"], mimetype="application/json")
+
+    @app.delete("/api/v2/activities/<int:activity_id>")
+    def delete(activity_id: int) -> Response:
+        return Response(encoded["delete"], mimetype="application/json")
+
     return app
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serve")
     parser.add_argument("--server", choices=serving.SERVERS, required=True)
-    parser.add_argument("--bodies", required=True, help="JSON file of the floor's bodies: get, list, add")
+    parser.add_argument("--bodies", required=True, help="JSON file of the floor's bodies: get, list, add, update, delete")
     args = parser.parse_args()
     with open(args.bodies, encoding="utf-8") as file:
         app = floor_app(json.load(file))

@@ -6,11 +6,13 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -104,7 +106,14 @@ def start_python(name: str, args: list[str], timeout: float) -> Server:
     if match is None:
         process.kill()
         raise RuntimeError(f"{name} did not print its URL: {line!r}")
+    # Whatever it prints next (an access log) is read and dropped, so a full pipe never stops it.
+    threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
     return Server(name, process, f"http://{HOST}:{match.group(1)}", started)
+
+
+def _drain(stream: IO[str]) -> None:
+    for _ in stream:
+        pass
 
 
 def start_command(name: str, command: list[str], port: int, env: dict[str, str] | None = None) -> Server:

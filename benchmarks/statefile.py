@@ -76,6 +76,33 @@ def measure(extra: list[str], args: argparse.Namespace) -> float:
         process.wait(timeout=TIMEOUT_SECONDS)
 
 
+SECTION_SIZES = (1_000, 100_000)
+# Adds per measurement: enough for a steady rate, few enough that a state file rewritten whole on
+# every write (tens of megabytes at 100,000) still ends in seconds.
+SECTION_REQUESTS = {(False, 1_000): 2000, (True, 1_000): 500, (False, 100_000): 2000, (True, 100_000): 40}
+
+
+def run() -> dict[str, float]:
+    """The benchmark's section: adds/s with and without --state-file at each size, and the ratio."""
+    from .report import fmt, heading, ratio, table
+    heading(f"6. --state-file: adds/s with and without it (8 clients, "
+            f"{'hey' if shutil.which('hey') else 'thread pool'}; the same seeded mock each time)")
+    figures: dict[str, float] = {}
+    rows = []
+    with tempfile.TemporaryDirectory() as directory:
+        for size in SECTION_SIZES:
+            rates = {}
+            for with_file in (False, True):
+                args = argparse.Namespace(requests=SECTION_REQUESTS[(with_file, size)], concurrency=8,
+                                          activities=size, threads=False)
+                extra = ["--state-file", str(Path(directory) / f"state-{size}.json")] if with_file else []
+                rates[with_file] = measure(extra, args)
+            figures[f"ratio {size}"] = ratio(rates[True], rates[False])  # type: ignore[assignment]
+            rows.append([f"{size:,}", fmt(rates[False], 0), fmt(rates[True], 1), fmt(figures[f"ratio {size}"], 3)])
+    table(["activities", "adds/s without", "adds/s with --state-file", "with/without"], rows)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)

@@ -26,6 +26,12 @@ FLOOR = "floor/uvicorn"
 PEER = "prism"
 MOCK_WAITRESS = "mock/waitress"  # `mockserver serve --server waitress`, the fallback
 FLOOR_WAITRESS = "floor/waitress"
+MOCK_ACCESS_LOG = "mock/access-log"  # `mockserver serve --access-log`, its lines read from a pipe
+# The deletes need live activities to delete: the mock for them is seeded with this many (its own
+# server, loaded only by the delete scenario, in the mock/uvicorn column).
+DELETE_POOL = 2 * load.DELETE_IDS_PER_THREAD
+MOCK_DELETES = "mock/uvicorn, deletes"
+FLOOR_KEYS = {"get-one": "get", "list (100 items)": "list", "add": "add", "update": "update", "delete": "delete"}
 
 Rates = dict[tuple[str, str], load.Result]
 
@@ -35,7 +41,8 @@ def floor_bodies() -> dict[str, str]:
     client = create_app(activities=ACTIVITIES).test_client()
     headers = {"x-api-token": ADMIN_TOKEN}
     bodies = {}
-    for key, scenario in zip(("get", "list", "add"), load.SCENARIOS):
+    for scenario in load.SCENARIOS:
+        key = FLOOR_KEYS[scenario.name]
         response = client.open(scenario.path, method=scenario.method, json=scenario.body, headers=headers)
         assert response.status_code == 200, response.data
         bodies[key] = response.get_data(as_text=True)
@@ -74,7 +81,22 @@ def _starters(bodies_file: Path) -> dict[str, Callable[[], Server]]:
         print(f"  {reason}", flush=True)
     starters[MOCK_WAITRESS] = python(MOCK_WAITRESS, *serve, "--server", "waitress")
     starters[FLOOR_WAITRESS] = python(FLOOR_WAITRESS, *floor, "waitress")
+    starters[MOCK_ACCESS_LOG] = python(MOCK_ACCESS_LOG, *serve, "--server", "uvicorn", "--access-log")
+    if load.tool() == "wrk":
+        starters[MOCK_DELETES] = python(MOCK_DELETES, "-m", "pipedrive_mock", "serve", "--port", "0",
+                                        "--activities", str(DELETE_POOL))
     return starters
+
+
+def _loaded(servers: dict[str, Server], scenario: load.Scenario) -> dict[str, Server]:
+    """The servers a scenario loads, by the name its figures go under. Deletes go to the mock seeded
+    for them, and only the targets' servers take them (a delete of a deleted activity is a 404)."""
+    if scenario.script is not None and load.tool() != "wrk":
+        return {}
+    if scenario.name == "delete":
+        chosen = {MOCK: servers.get(MOCK_DELETES), FLOOR: servers.get(FLOOR), PEER: servers.get(PEER)}
+        return {name: server for name, server in chosen.items() if server is not None}
+    return {name: server for name, server in servers.items() if name != MOCK_DELETES}
 
 
 def run() -> Rates:
@@ -102,20 +124,21 @@ def _interleaved(servers: dict[str, Server]) -> Rates:
     """Every server loaded in turn, round after round, so a burst of load from elsewhere on the
     machine hits them alike; the median round counts. Idle servers wait without using the CPU."""
     rounds: dict[tuple[str, str], list[load.Result]] = {}
-    names = list(servers)
     for scenario in load.SCENARIOS:
+        loaded = _loaded(servers, scenario)
+        names = list(loaded)
         for name in names:
-            load.measure(servers[name].url, scenario, load.WARMUP_SECONDS)
+            load.measure(loaded[name].url, scenario, load.WARMUP_SECONDS)
         for round_number in range(load.ROUNDS):
             order = names[round_number % len(names):] + names[:round_number % len(names)]
             for name in order:
-                result = load.measure(servers[name].url, scenario, cpu=servers[name].cpu_seconds)
+                result = load.measure(loaded[name].url, scenario, cpu=loaded[name].cpu_seconds)
                 rounds.setdefault((name, scenario.name), []).append(result)
     return {key: load.median(results) for key, results in rounds.items()}
 
 
 def _print(rates: Rates) -> None:
-    servers = list(dict.fromkeys(name for name, _ in rates))
+    servers = [name for name in dict.fromkeys(name for name, _ in rates)]
     rows = []
     for scenario in load.SCENARIOS:
         def rate(server: str) -> float | None:
@@ -126,9 +149,18 @@ def _print(rates: Rates) -> None:
         rows.append([scenario.name, *(fmt(rate(s), 0) for s in servers),
                      fmt(ratio(rate(MOCK), rate(FLOOR))), fmt(ratio(rate(MOCK), rate(PEER))),
                      fmt(ratio(rate(MOCK_WAITRESS), rate(FLOOR_WAITRESS))), fmt(ratio(rate(MOCK_WAITRESS), rate(PEER))),
-                     failures])
+                     fmt(ratio(rate(MOCK_ACCESS_LOG), rate(MOCK))), failures])
     table(["requests/s", *servers, "mock/floor", "mock/prism", "waitress mock/floor", "waitress mock/prism",
-           "non-2xx"], rows)
-    rows = [[scenario.name, *(fmt(rates[(s, scenario.name)].cpu_us_per_request, 0) for s in servers)]
+           "access-log on/off", "non-2xx"], rows)
+
+    def cell(server: str, scenario: load.Scenario, name: str, digits: int) -> str:
+        result = rates.get((server, scenario.name))
+        return fmt(getattr(result, name) if result else None, digits)
+    rows = [[scenario.name, *(cell(s, scenario, "cpu_us_per_request", 0) for s in servers)]
             for scenario in load.SCENARIOS]
     table(["server CPU us/request", *servers], rows)
+    rows = [[scenario.name, *(f"{cell(s, scenario, 'p50_ms', 2)} / {cell(s, scenario, 'p99_ms', 2)}"
+                              for s in servers)] for scenario in load.SCENARIOS]
+    table(["latency ms, median / p99", *servers], rows)
+    print(f"  (deletes: the mock/uvicorn column is a mock seeded with {DELETE_POOL:,} activities, each request "
+          f"deleting the next live one)", flush=True)

@@ -210,3 +210,15 @@ def test_a_chunked_body_over_the_limit_is_refused_413_over_http(served: tuple[su
     response = requests.post(f"{url}/api/v2/activities", data=chunks(), timeout=30,
                              headers={"x-api-token": "admin-token", "Content-Type": "application/json"})
     assert response.status_code == 413 and response.json()["success"] is False
+
+
+def test_served_mock_with_access_log_answers_and_logs_each_request() -> None:
+    process, url, _ = start_server(command=("serve", "--access-log"))
+    try:
+        answer = requests.get(f"{url}/api/v2/activities/1", headers={"x-api-token": "admin-token"}, timeout=10)
+        assert answer.status_code == 200
+        assert process.stdout is not None
+        assert "/api/v2/activities/1" in process.stdout.readline()
+    finally:
+        process.kill()
+        process.wait(START_TIMEOUT)
