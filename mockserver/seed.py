@@ -160,7 +160,7 @@ def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, 
     now_seconds, at, utc = int(now.timestamp()), datetime.fromtimestamp, timezone.utc
     users, kinds = len(user_ids), len(types)
     npersons, norgs, ndeals = len(persons), len(orgs), len(deals)
-    span = 90 * DAY
+    step = 90 * DAY / max(count, 1)
     for activity_id in range(1, count + 1):
         kind = types[int(r() * kinds)]
         person = persons[int(r() * npersons)]
@@ -173,7 +173,9 @@ def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, 
             subject = texts[(org.id if org else int(r() * norgs) + 1) - 1]
         else:
             subject = texts[(deal.id if deal else int(r() * ndeals) + 1) - 1]
-        age = int(r() * span)
+        # Ids follow the order activities were added in, as the API gives them (each a random moment
+        # of its own share of the 90 days); the add_time index is then built from keys already in order.
+        age = int((count - activity_id + r()) * step)
         added = now_seconds - age
         add_time = at(added, utc)
         update_time = at(added + int(r() * (age + 1)), utc)

@@ -75,3 +75,20 @@ def test_list_pages_walk_every_activity_once(app, query: str) -> None:  # type: 
 def test_get_one_body_is_the_v2_envelope(app) -> None:  # type: ignore[no-untyped-def]
     body = app.test_client().get("/api/v2/activities/2", headers=HEADERS).get_json()
     assert body["success"] is True and body["data"]["id"] == 2 and "additional_data" not in body
+
+
+def test_page_cache_serves_pages_again_within_its_byte_budget_and_drops_them_past_it() -> None:
+    from pipedrive_mock.company.pages import PageCache
+    rendered: list[int] = []
+
+    def page(number: int) -> bytes:
+        rendered.append(number)
+        return b"x" * 300
+
+    cache = PageCache(size=100, max_bytes=1000)
+    for number in (0, 1, 2, 0):
+        cache.get(("page", number), lambda number=number: page(number))
+    assert rendered == [0, 1, 2]  # 900 bytes kept: page 0 served again
+    cache.get(("page", 3), lambda: page(3))  # 1,200 bytes would be over the budget
+    cache.get(("page", 0), lambda: page(0))
+    assert rendered == [0, 1, 2, 3, 0]
