@@ -21,22 +21,27 @@ CONNECTIONS = 16
 RUN_TIMEOUT_SECONDS = 60
 ADD_BODY = {"subject": "Benchmark call", "type": "call", "due_date": "2025-06-01", "owner_id": 1}
 UPDATE_BODY = {"subject": "Benchmark update", "done": True}
-# A delete must find a live activity: each wrk thread deletes ids from its own range, one after another,
-# on a mock seeded with enough of them (throughput.DELETE_POOL).
-DELETE_IDS_PER_THREAD = 150_000
+# A delete must find a live activity: each run of wrk against a server gets its own block of ids, and each
+# wrk thread its own part of the block, deleted one after another (a mock seeded with enough of them:
+# throughput.DELETE_POOL). A part holds more deletes than a thread makes in a round.
+DELETE_IDS_PER_THREAD = 25_000
+DELETE_RUNS = 6  # warm-up and rounds, with room to spare
 DELETE_SCRIPT = f"""
 local threads = 0
 function setup(thread)
-  thread:set("first", threads * {DELETE_IDS_PER_THREAD} + 1)
+  thread:set("part", threads)
   threads = threads + 1
 end
-function init(args) next_id = first end
+function init(args)
+  next_id = tonumber(args[1]) + part * {DELETE_IDS_PER_THREAD}
+end
 function request()
   local path = "/api/v2/activities/" .. next_id
   next_id = next_id + 1
   return wrk.format("DELETE", path)
 end
 """
+_runs: dict[str, int] = {}  # runs of a scripted scenario so far, by server URL
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,11 @@ def _wrk(url: str, scenario: Scenario, seconds: int) -> Result:
                               f"wrk.body = [[{json.dumps(scenario.body)}]]\n"
                               'wrk.headers["Content-Type"] = "application/json"\n')
             command += ["-s", str(script)]
-        out = subprocess.run([*command, url + scenario.path], capture_output=True, text=True,
+        target = [url + scenario.path]
+        if scenario.script is not None:  # the first id of this run's block
+            run = _runs[url] = _runs.get(url, -1) + 1
+            target += ["--", str(1 + run * THREADS * DELETE_IDS_PER_THREAD)]
+        out = subprocess.run([*command, *target], capture_output=True, text=True,
                              timeout=RUN_TIMEOUT_SECONDS, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)

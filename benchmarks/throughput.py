@@ -29,7 +29,7 @@ FLOOR_WAITRESS = "floor/waitress"
 MOCK_ACCESS_LOG = "mock/access-log"  # `mockserver serve --access-log`, its lines read from a pipe
 # The deletes need live activities to delete: the mock for them is seeded with this many (its own
 # server, loaded only by the delete scenario, in the mock/uvicorn column).
-DELETE_POOL = 2 * load.DELETE_IDS_PER_THREAD
+DELETE_POOL = load.DELETE_RUNS * load.THREADS * load.DELETE_IDS_PER_THREAD
 MOCK_DELETES = "mock/uvicorn, deletes"
 FLOOR_KEYS = {"get-one": "get", "list (100 items)": "list", "add": "add", "update": "update", "delete": "delete"}
 
