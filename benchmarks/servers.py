@@ -12,7 +12,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -106,13 +105,18 @@ def start_python(name: str, args: list[str], timeout: float) -> Server:
     if match is None:
         process.kill()
         raise RuntimeError(f"{name} did not print its URL: {line!r}")
-    # Whatever it prints next (an access log) is read and dropped, so a full pipe never stops it.
-    threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
+    # Whatever it prints next (an access log) is read and dropped, so a full pipe never stops it: in
+    # large reads, as a file or a terminal would take it (reading it line by line, the reader fell behind
+    # and the server waited on a full pipe).
+    threading.Thread(target=_drain, args=(process.stdout.fileno(),), daemon=True).start()
     return Server(name, process, f"http://{HOST}:{match.group(1)}", started)
 
 
-def _drain(stream: IO[str]) -> None:
-    for _ in stream:
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 1 << 20):
+            pass
+    except OSError:  # closed as the server stopped
         pass
 
 
