@@ -92,3 +92,18 @@ def test_page_cache_serves_pages_again_within_its_byte_budget_and_drops_them_pas
     cache.get(("page", 3), lambda: page(3))  # 1,200 bytes would be over the budget
     cache.get(("page", 0), lambda: page(0))
     assert rendered == [0, 1, 2, 3, 0]
+
+
+def test_indexes_after_updates_equal_indexes_built_anew(app) -> None:  # type: ignore[no-untyped-def]
+    """An update moves only the keys that changed; the indexes must still be what a rebuild gives."""
+    from pipedrive_mock.company.indexes import ActivityIndexes
+    client, company = app.test_client(), app.extensions["pipedrive_mock"].store.company(1)
+    app.extensions["pipedrive_mock"].clock.freeze(1_900_000_000)
+    for activity_id, body in ((3, {"subject": "Renamed"}), (4, {"due_date": "2031-05-06", "done": True}),
+                              (5, {"due_date": None, "deal_id": 7}), (3, {"done": False})):
+        assert client.patch(f"/api/v2/activities/{activity_id}", json=body, headers=HEADERS).status_code == 200
+        app.extensions["pipedrive_mock"].clock.advance(5)
+    assert client.delete("/api/v2/activities/6", headers=HEADERS).status_code == 200
+    rebuilt = ActivityIndexes(a for a in company.activities.values() if not a.is_deleted)
+    assert {f: list(i) for f, i in company.indexes.by_field.items()} == {f: list(i) for f, i in rebuilt.by_field.items()}
+    assert {k: +v for k, v in company.indexes.open_links.items()} == {k: +v for k, v in rebuilt.open_links.items()}

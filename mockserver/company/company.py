@@ -79,13 +79,16 @@ class Company:
         old = self.activities.get(activity.id)
         if self.on_change is not None:
             self.on_change(self, old, activity, self._batch)
-        if old is not None and not old.is_deleted:
-            self.indexes.remove(old)
         self.activities[activity.id] = activity
-        if activity.is_deleted:
-            self.deleted.append((activity.deleted_time.timestamp(), activity.id))  # type: ignore[union-attr]
+        if old is not None and not old.is_deleted and not activity.is_deleted:
+            self.indexes.replace(old, activity)
         else:
-            self.indexes.add(activity)
+            if old is not None and not old.is_deleted:
+                self.indexes.remove(old)
+            if activity.is_deleted:
+                self.deleted.append((activity.deleted_time.timestamp(), activity.id))  # type: ignore[union-attr]
+            else:
+                self.indexes.add(activity)
         self.undo.written(activity.id)
         self.pages.clear()
 

@@ -83,6 +83,17 @@ class ActivityIndexes:
             index.remove(sort_key(field, activity))
         self._count_open(activity, -1)
 
+    def replace(self, old: Activity, new: Activity) -> None:
+        """`new` in the place of `old` (the same id, both live): only the keys that changed move.
+        An update changes update_time, rarely due_date, never the id or add_time: 2 index writes, not 8."""
+        for field, index in self.by_field.items():
+            old_key, new_key = sort_key(field, old), sort_key(field, new)
+            if old_key != new_key:
+                index.remove(old_key)
+                index.add(new_key)
+        self._count_open(old, -1)
+        self._count_open(new, 1)
+
     def _count_open(self, activity: Activity, delta: int) -> None:
         if activity.done:
             return
