@@ -1,10 +1,18 @@
-"""One error hierarchy, and the one place that turns any error into Pipedrive-shaped JSON."""
+"""One error hierarchy, and the one place that turns any error into Pipedrive-shaped JSON.
+
+Every error of the Pipedrive surface is the official envelope (facts page, "Envelopes"; Pipedrive's
+"Responses" page and the examples of its official specs):
+`{"success": false, "error": ..., "error_info": ..., "data": null, "additional_data": null}`, with
+`"code": "ERR_BAD_REQUEST"` on 400s; the one exception is the 401, which the official spec shows as
+`{"success": false, "error": "unauthorized access", "errorCode": 401}`. The mock's own control API
+(`/_mock/...`) keeps its documented `{"success": false, "error": ..., "errorCode": N}`.
+"""
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, got_request_exception
+from flask import Flask, Response, current_app, got_request_exception, has_request_context, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .response import json_response
@@ -12,6 +20,10 @@ from .response import json_response
 log = logging.getLogger(__name__)
 
 AUTH_HELP = "Please check developers.pipedrive.com"
+# The `error_info` of an error that has no hint of its own (the official 403's words).
+DEFAULT_ERROR_INFO = AUTH_HELP
+BAD_REQUEST_CODE = "ERR_BAD_REQUEST"
+CONTROL_PREFIX = "/_mock"
 
 
 class MockServerError(Exception):
@@ -38,6 +50,18 @@ class ApiError(MockServerError):
         self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
+        """The official envelope (the 401's own shape for a 401)."""
+        if self.status == 401:
+            return {"success": False, "error": self.message, "errorCode": 401}
+        body: dict[str, Any] = {"success": False, "error": self.message}
+        code = self.code or (BAD_REQUEST_CODE if self.status == 400 else None)
+        if code:
+            body["code"] = code
+        body.update(error_info=self.error_info or DEFAULT_ERROR_INFO, data=None, additional_data=None)
+        return body
+
+    def control_body(self) -> dict[str, Any]:
+        """The control API's error: `{"success": false, "error": ..., "errorCode": N}` (control-openapi.yaml)."""
         body: dict[str, Any] = {"success": False, "error": self.message, "errorCode": self.status}
         if self.code:
             body["code"] = self.code
@@ -48,12 +72,11 @@ class ApiError(MockServerError):
 
 class BadRequest(ApiError):
     status = 400
-    code = "ERR_BAD_REQUEST"
+    code = BAD_REQUEST_CODE
 
 
 class Unauthorized(ApiError):
     status = 401
-    error_info = AUTH_HELP
 
     def __init__(self) -> None:
         super().__init__("unauthorized access")
@@ -61,6 +84,7 @@ class Unauthorized(ApiError):
 
 class Forbidden(ApiError):
     status = 403
+    error_info = AUTH_HELP
 
     def __init__(self) -> None:
         super().__init__("You do not have permissions to do this.")
@@ -108,7 +132,9 @@ class InjectedFault(ApiError):
 
 
 def error_response(error: ApiError) -> Response:
-    return json_response(error.body(), error.status, error.headers)
+    """The one place an error becomes its answer: the official envelope, or the control API's shape."""
+    control = has_request_context() and request.path.startswith(CONTROL_PREFIX)
+    return json_response(error.control_body() if control else error.body(), error.status, error.headers)
 
 
 def _http_error(exc: HTTPException) -> Response:

@@ -29,8 +29,8 @@ def test_get_with_include_fields_attendees_adds_attendees(api: Any, store: Any) 
 def test_get_unknown_id_returns_404_entity_not_found(api: Any) -> None:
     response = api("GET", "/api/v2/activities/999999")
     assert response.status_code == 404
-    assert response.get_json() == {"success": False, "error": "Entity was not found", "errorCode": 404,
-                                   "error_info": "Object was not found."}
+    assert response.get_json() == {"success": False, "error": "Entity was not found",
+                                   "error_info": "Object was not found.", "data": None, "additional_data": None}
 
 
 def test_add_sets_defaults_owner_creator_and_times(api: Any, clock: Any) -> None:

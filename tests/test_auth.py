@@ -5,8 +5,7 @@ from typing import Any
 
 import pytest
 
-UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401,
-                "error_info": "Please check developers.pipedrive.com"}
+UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401}
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -18,8 +18,7 @@ ONLY_IN_COMPANY_1 = 20  # an id company 2 does not have
 IN_BOTH = 3  # company 2 has its own activity with this id
 OTHER_ADMIN = "company-2-admin-token"
 OTHER_USER = "company-2-user-token"
-UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401,
-                "error_info": "Please check developers.pipedrive.com"}
+UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401}
 FORBIDDEN = "You do not have permissions to do this."
 
 

@@ -301,7 +301,7 @@ def test_fault_once_gives_one_503_then_normal(client: FlaskClient) -> None:
     assert fault.status_code == 201
     failed = api(client, "GET", "/api/v2/activities/1")
     assert failed.status_code == 503
-    assert failed.get_json()["success"] is False and failed.get_json()["errorCode"] == 503
+    assert failed.get_json()["success"] is False and failed.get_json()["error_info"]
     assert api(client, "GET", "/api/v2/activities/1").status_code == 200
     assert client.get("/_mock/faults").get_json() == {"faults": []}
 

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
+from envelope import assert_official_error
 from pipedrive_mock import ADMIN_TOKEN, Store, create_app
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -74,12 +75,15 @@ def client(app: Flask) -> FlaskClient:
 
 
 def assert_answered(response: Any) -> None:
-    """A 2xx, or a 4xx whose body is Pipedrive's error envelope naming the problem."""
+    """A 2xx, or a 4xx whose body is the official error envelope (the control API's own shape on /_mock/)."""
     assert response.status_code < 500, response.get_data(as_text=True)
     if response.status_code >= 400:
         body = response.get_json()
-        assert body["success"] is False and body["errorCode"] == response.status_code
-        assert isinstance(body["error"], str) and body["error"]
+        if response.request.path.startswith("/_mock"):
+            # The control API keeps its own documented shape (control-openapi.yaml).
+            assert body["success"] is False and body["errorCode"] == response.status_code and body["error"]
+        else:
+            assert_official_error(body, response.status_code)
 
 
 @FUZZ

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from pipedrive_mock import ADMIN_TOKEN, create_app
 from pipedrive_mock.constants import MAX_BODY_BYTES
+from envelope import assert_official_error
 from operations import CONTRACT, distinct_operations
 from store_fingerprint import fingerprint
 
@@ -321,7 +322,7 @@ def test_hostile_request_gets_json_error_naming_problem_and_changes_nothing(
         assert body["status"] == "error"
         text = " ".join(f"{field}: {message}" for field, messages in body["errors"].items() for message in messages)
     else:
-        assert body["errorCode"] == case.status
+        assert_official_error(body, case.status)
         text = body["error"]
     assert case.fragment in text
     assert "Traceback" not in text and len(text) < 1000

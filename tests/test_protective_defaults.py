@@ -103,7 +103,9 @@ def test_unexpected_exception_answers_500_json_without_trace(
     response = app.test_client().open(path, method=method, headers={"x-api-token": ADMIN_TOKEN},
                                       json={"busy": True} if method == "PATCH" else None)
     assert response.status_code == 500
-    assert response.get_json() == {"success": False, "error": "Internal server error", "errorCode": 500}
+    assert response.get_json() == {"success": False, "error": "Internal server error",
+                                   "error_info": "Please check developers.pipedrive.com", "data": None,
+                                   "additional_data": None}
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and "secret.py" not in text and "RuntimeError" not in text
     assert any(record.exc_info for record in caplog.records)  # the trace goes to the log, not the client
