@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pipedrive_mock.constants import MAX_BODY_BYTES
+
 from . import guard
 
 # Parameters and fields whose validity depends on state a JSON Schema cannot see.
@@ -87,7 +89,16 @@ def _is_float_integer(case: Any, response: Any) -> bool:
             and bool(_FLOAT_INTEGER.search(body)))
 
 
+def _is_body_over_limit(case: Any, response: Any) -> bool:
+    body = response.request.body or b""
+    return response.status_code == 413 and len(body) > MAX_BODY_BYTES
+
+
 ALLOWANCES = (
+    Allowance("negative_data_rejection",
+              "openapi.yaml lists 413 for add and update: a generated invalid body over the 1 MiB limit is "
+              "refused before it is validated, with the documented 413 rather than a 400",
+              _is_body_over_limit),
     Allowance("use_after_free",
               "openapi.yaml (getActivity) and the facts page decision 'GET of a soft-deleted activity': a "
               "deleted activity stays readable with is_deleted: true until the 30-day purge",
