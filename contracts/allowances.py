@@ -23,7 +23,8 @@ _STATEFUL_VALUE = re.compile(
     r"|^Activity type [0-9]+ is the company's last active type"                     # one stays active
     r"|^Invalid value for field 'owner_id': .* is not a user of this company",      # company's users
     re.DOTALL)
-_IMPOSSIBLE_DATE = re.compile(r"^Invalid value for parameter '(since|until)': .* is not a (date-time|calendar date and time)", re.DOTALL)
+_IMPOSSIBLE_DATE = re.compile(r"^Invalid value for parameter '(since|until)': .* is (not a (date-time|calendar date "
+                              r"and time)|outside the years 0001 to 9999 once in UTC)", re.DOTALL)
 # A webhook 400 ({"errors": {field: [...]}}) about a subscription the server cannot take: a target it
 # may not deliver to, a user the company does not have, a user already at 40 webhooks.
 _WEBHOOK_STATEFUL = {"subscription_url": "invalid or non-reachable URL", "user_id": " user "}
@@ -109,8 +110,9 @@ ALLOWANCES = (
               "schema-valid strings the company does not know are a documented 400",
               _is_stateful_rejection),
     Allowance("positive_data_acceptance",
-              "since/until: the spec's pattern describes the YYYY-MM-DD HH:MM:SS shape; a calendar-impossible "
-              "time such as 2022-02-30 fits the pattern and is a documented 400",
+              "since/until: the spec's pattern describes the shapes; a calendar-impossible time such as "
+              "2022-02-30, or one that leaves the years 0001-9999 once moved to UTC, fits the pattern and is a "
+              "documented 400",
               _is_impossible_date),
     Allowance("positive_data_acceptance",
               "POST /v1/webhooks: the subscription_url must be a target the server may deliver to (loopback, "

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Flask, Response
 
 from . import errors, pipeline
-from .constants import DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES
+from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
+                        UNKNOWN_FIELDS_REJECT)
 from .contract import Contract, spec_text
 from .journal import Journal
 from . import resources
@@ -40,11 +41,13 @@ class MockFlask(Flask):
 def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activities: int = DEFAULT_ACTIVITIES,
                strict_links: bool = False, journal_size: int = JOURNAL_SIZE,
                state_file: StateFile | None = None, control_token: str | None = None,
-               webhook_allow_hosts: tuple[str, ...] = ()) -> Flask:
+               webhook_allow_hosts: tuple[str, ...] = (), api_profile: str = API_PROFILE_SEED,
+               unknown_fields: str = UNKNOWN_FIELDS_REJECT) -> Flask:
     """A mock server: the given store, or company 1 seeded with `seed` and `activities`.
 
     With `state_file`, every acknowledged write is saved to it; with `control_token`, /_mock/ needs it.
-    Webhooks deliver to loopback addresses and to `webhook_allow_hosts`.
+    Webhooks deliver to loopback addresses and to `webhook_allow_hosts`. `api_profile` is `seed` or
+    `current`; `unknown_fields` is `reject` or `ignore` (README, "Fidelity notes").
     """
     app = MockFlask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -55,6 +58,7 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     app.extensions["pipedrive_mock"] = MockState(store, Contract(), Journal(journal_size),
                                                  state_file=state_file, control_token=control_token,
                                                  deliveries=deliveries)
+    app.extensions["pipedrive_mock"].configure(api_profile=api_profile, unknown_fields=unknown_fields)
     errors.register(app)
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__, preflight, serving
-from .constants import (ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, JOURNAL_SIZE,
-                        USER_TOKEN)
+from .constants import (ADMIN_TOKEN, API_PROFILE_SEED, API_PROFILES, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_PORT,
+                        DEFAULT_SEED, JOURNAL_SIZE, UNKNOWN_FIELDS_MODES, UNKNOWN_FIELDS_REJECT, USER_TOKEN)
 from .preflight import StartError
 
 if TYPE_CHECKING:
@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="text (default) or json, one object a line, for the access log and every other log")
     serve.add_argument("--log-level", choices=LOG_LEVELS, default="warning",
                        help="the least severe log records written to standard error (default warning)")
+    serve.add_argument("--api-profile", choices=API_PROFILES, default=API_PROFILE_SEED,
+                       help="seed: the surface this mock was specified from (default); current: the API as known "
+                            "today (person_id read-only in v2 bodies, v1 activity endpoints 410 Gone)")
+    serve.add_argument("--unknown-fields", choices=UNKNOWN_FIELDS_MODES, default=UNKNOWN_FIELDS_REJECT,
+                       help="reject: an unknown body field answers 400 naming it (default); ignore: it is dropped "
+                            "and the journal still records it as a violation (a client newer than the mock)")
     return parser
 
 
@@ -125,7 +131,8 @@ def build_app(args: argparse.Namespace) -> Flask:
     except OSError as exc:
         raise StartError(f"--state-file {args.state_file}: {exc.strerror or exc}") from None
     return create_app(store, journal_size=args.journal_size, state_file=state_file,
-                      control_token=args.control_token, webhook_allow_hosts=tuple(args.webhook_allow_host))
+                      control_token=args.control_token, webhook_allow_hosts=tuple(args.webhook_allow_host),
+                      api_profile=args.api_profile, unknown_fields=args.unknown_fields)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -145,7 +152,7 @@ def serve(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in str(host) else host
     announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
-                f"{_tokens(app)}")
+                f"{_tokens(app)} api profile: {args.api_profile} unknown fields: {args.unknown_fields}")
     wsgi = accesslog.AccessLog(app) if args.access_log else app
     if args.server == "waitress":
         serving.run_waitress(wsgi, sock, args.threads, announce)

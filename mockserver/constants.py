@@ -20,6 +20,17 @@ MAX_BODY_BYTES: Final = 1024 * 1024
 
 JOURNAL_SIZE: Final = 1000
 
+# API profiles (README, "Fidelity notes"): `seed`, the surface this project was specified from, or
+# `current`, the API as known today (person_id read-only in v2 bodies, v1 activity endpoints gone).
+API_PROFILE_SEED: Final = "seed"
+API_PROFILE_CURRENT: Final = "current"
+API_PROFILES: Final = (API_PROFILE_SEED, API_PROFILE_CURRENT)
+# What an unknown body field gets: a 400 naming it (v2 is strict), or dropped while the journal still
+# records it as a violation (for a client newer than the mock).
+UNKNOWN_FIELDS_REJECT: Final = "reject"
+UNKNOWN_FIELDS_IGNORE: Final = "ignore"
+UNKNOWN_FIELDS_MODES: Final = (UNKNOWN_FIELDS_REJECT, UNKNOWN_FIELDS_IGNORE)
+
 # Shown in the rate-limit headers while no limit is set: large enough that no client backs off.
 UNLIMITED: Final = 1_000_000_000
 

@@ -7,6 +7,7 @@ the spec's own schemas. Nothing here re-describes a rule by hand.
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -19,7 +20,7 @@ import orjson
 import yaml
 
 from .errors import MockServerError
-from .violations import (Violation, body_message, describe, floats_for_integers, not_json_message,
+from .violations import (Violation, body_violation, describe, floats_for_integers, not_json_message,
                          parameter_message, schema_type)
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -120,6 +121,11 @@ class Operation:
     token_cost: int | None = None
     # The operation's `security` (else the spec's): alternatives, each {scheme name: scopes}.
     security: tuple[dict[str, tuple[str, ...]], ...] = ()
+    # `deprecated: true` in the contract, since when (`x-deprecated-since`, a date) and the operationId
+    # that replaces it (`x-successor`): what the `current` API profile answers 410 Gone for.
+    deprecated: bool = False
+    deprecated_since: date | None = None
+    successor: str | None = None
     _params_validator: Any = field(init=False, repr=False)
     _body_validator: Any = field(init=False, repr=False)
     _defaults: list[tuple[str, Any]] = field(init=False, repr=False)
@@ -212,8 +218,12 @@ class Operation:
             return None, [Violation(not_json_message(raw, exc))]
         if _depth_exceeds(body, MAX_BODY_DEPTH):
             return None, [Violation(f"The request body nests more than {MAX_BODY_DEPTH} levels deep")]
-        violations = [Violation(body_message(e)) for e in self._body_validator.iter_errors(body)]
-        return body, violations + floats_for_integers(self.body_schema, body, ())
+        return body, self.check_json(body)
+
+    def check_json(self, body: Any) -> list[Violation]:
+        """Every violation of a parsed body; an unknown field is an `UnknownField`, which says where it is."""
+        violations = [body_violation(e) for e in self._body_validator.iter_errors(body)]
+        return violations + floats_for_integers(self.body_schema, body, ())
 
 
 class ContractError(MockServerError):
@@ -257,11 +267,17 @@ class Contract:
         if costs and (not isinstance(cost, int) or isinstance(cost, bool) or cost < 0):
             raise ContractError(f"{method.upper()} {path} ({spec.get('operationId')}) has no valid "
                                 f"{TOKEN_COST_KEY} (a whole number of tokens >= 0), got {cost!r}")
+        since = spec.get("x-deprecated-since")
+        try:
+            since = date.fromisoformat(str(since)) if since is not None else None
+        except ValueError:
+            raise ContractError(f"{method.upper()} {path}: x-deprecated-since must be a date "
+                                f"(YYYY-MM-DD), got {since!r}") from None
         security = tuple({name: tuple(scopes) for name, scopes in requirement.items()}
                          for requirement in spec.get("security", default_security))
         return Operation(spec["operationId"], method.upper(), path, parameters, body_schema,
                          bool(body and body.get("required")) and body_schema is not None, cost if costs else None,
-                         security)
+                         security, bool(spec.get("deprecated")), since, spec.get("x-successor"))
 
     def find(self, rule: str, method: str) -> Operation | None:
         return self.operations.get((rule, method))

@@ -117,6 +117,12 @@ class PayloadTooLarge(ApiError):
     status = 413
 
 
+class Gone(ApiError):
+    """An operation the API as known today no longer has (the `current` API profile)."""
+
+    status = 410
+
+
 class RateLimited(ApiError):
     status = 429
 

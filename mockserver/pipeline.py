@@ -7,6 +7,7 @@ parameters and body it takes, all come from openapi.yaml. What a request carries
 """
 from __future__ import annotations
 
+import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,10 +19,12 @@ from flask import Request, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .errors import ApiError, BadRequest, Unauthorized, error_response
+from .constants import API_PROFILE_CURRENT, API_PROFILE_SEED, UNKNOWN_FIELDS_IGNORE
+from .errors import ApiError, BadRequest, Gone, Unauthorized, error_response
 from .journal import RawEntry, mask_fields, mask_token
 from .resources.oauth.messages import SCOPE_MISMATCH, oauth_error
 from .resources.oauth.server import looks_like_access_token
+from .violations import UnknownField, drop_unknown
 
 if TYPE_CHECKING:
     from .company import Company
@@ -67,6 +70,8 @@ class RequestContext:
     params: dict[str, Any] = field(default_factory=dict)
     body: Any = None
     violations: list[str] | None = None     # None: not validated yet
+    ignored: list[str] = field(default_factory=list)  # unknown fields dropped (`--unknown-fields ignore`)
+    api_profile: str = API_PROFILE_SEED
 
     @property
     def company_id(self) -> int | None:
@@ -135,6 +140,9 @@ def before_request() -> None:
                                  if rule is not None else None)
     if operation is None:
         return  # routing answers 404/405; the journal notes the violation
+    ctx.api_profile = st.api_profile
+    if operation.deprecated and ctx.api_profile == API_PROFILE_CURRENT:
+        raise _gone(operation, st)
     # An operation no user token may call (the OAuth server's: its views authenticate the app) spends nothing.
     if not operation.schemes.isdisjoint(USER_SCHEMES):
         now = st.clock.time()
@@ -173,6 +181,21 @@ def _authenticate(st: MockState, operation: Operation, ctx: RequestContext, now:
     return company, user
 
 
+def _gone(operation: Operation, st: MockState) -> Gone:
+    """410 for a deprecated operation under the `current` profile: `Deprecation` (RFC 9745, the date the
+    contract gives) and a `Link` to the operation that replaces it. What the real API answers is unknown."""
+    headers: dict[str, str] = {}
+    if operation.deprecated_since:
+        headers["Deprecation"] = f"@{calendar.timegm(operation.deprecated_since.timetuple())}"
+    message = (f"{operation.method} {operation.path} is gone from the API as known today"
+               + (f" (deprecated since {operation.deprecated_since})" if operation.deprecated_since else ""))
+    successor = st.contract.by_id.get(operation.successor or "")
+    if successor is not None:
+        headers["Link"] = f'<{successor.path}>; rel="successor-version"'
+        message += f"; use {successor.method} {successor.path}"
+    return Gone(message, headers=headers)
+
+
 def _query(req: Request, ctx: RequestContext) -> dict[str, list[str]]:
     """The query string as lists of values, parsed once per request (validation and journal share it)."""
     if ctx.query is None:
@@ -194,6 +217,12 @@ def _validate(req: Request, ctx: RequestContext) -> None:
     params, violations = operation.check_parameters(req.view_args or {}, _query(req, ctx))
     body, body_violations = (operation.check_body(req.content_type, req.get_data(cache=True))
                              if operation.has_body else (None, []))
+    unknown = [v for v in body_violations if isinstance(v, UnknownField)]
+    if unknown and state().unknown_fields == UNKNOWN_FIELDS_IGNORE:
+        # Dropped, and validated again without them; the journal still records them as violations.
+        body = drop_unknown(body, unknown)
+        body_violations = operation.check_json(body)
+        ctx.ignored = [f"{v} (dropped: --unknown-fields ignore)" for v in unknown]
     ctx.params, ctx.body, ctx.violations = params, body, violations + body_violations
 
 
@@ -263,7 +292,7 @@ def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState
                 _validate(req, ctx)
             except RequestEntityTooLarge:
                 ctx.violations, ctx.body = [], None  # the size violation is noted with the body below
-        violations = list(ctx.violations or ())
+        violations = [*(ctx.violations or ()), *ctx.ignored]
     body = ctx.body
     if body is None and req.environ.get("CONTENT_LENGTH") and req.content_length:
         if req.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or req.content_length):

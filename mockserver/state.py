@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .clock import Clock
+from .constants import API_PROFILE_SEED, API_PROFILES, UNKNOWN_FIELDS_MODES, UNKNOWN_FIELDS_REJECT
 from .contract import CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, Contract, load_spec
 from .faults import Faults
 from .journal import Journal
@@ -30,11 +31,24 @@ class MockState:
     deliveries: Deliveries = None  # type: ignore[assignment]
     # The authorization server's own contract: its two endpoints are not Pipedrive API operations.
     oauth_contract: Contract = field(default_factory=lambda: Contract(load_spec(OAUTH_SPEC_FILE)))
+    # Server settings a reset leaves alone (`--api-profile`, `--unknown-fields`; the plugin sets them per test).
+    api_profile: str = API_PROFILE_SEED
+    unknown_fields: str = UNKNOWN_FIELDS_REJECT
 
     def __post_init__(self) -> None:
         if self.deliveries is None:
             self.deliveries = Deliveries(self.store.clock, StoreRegistry(self.store))
         self.store.listen(ActivityEvents(self.store.clock, self.deliveries))
+
+    def configure(self, *, api_profile: str | None = None, unknown_fields: str | None = None) -> None:
+        """Change the API profile or what an unknown body field gets; ValueError names a value not allowed."""
+        if api_profile is not None and api_profile not in API_PROFILES:
+            raise ValueError(f"api_profile must be one of {', '.join(API_PROFILES)}, got {api_profile!r}")
+        if unknown_fields is not None and unknown_fields not in UNKNOWN_FIELDS_MODES:
+            raise ValueError(f"unknown_fields must be one of {', '.join(UNKNOWN_FIELDS_MODES)}, "
+                             f"got {unknown_fields!r}")
+        self.api_profile = api_profile or self.api_profile
+        self.unknown_fields = unknown_fields or self.unknown_fields
 
     @property
     def oauth(self) -> OAuthServer:

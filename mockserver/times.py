@@ -17,9 +17,11 @@ from .errors import BadRequest
 # RFC 3339 section 5.6 (`T` and `Z` may be lowercase, section 5.6 NOTE); a fraction of any length.
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
-# Pipedrive v1's date-time form (facts page, "v1 collection"), always UTC.
+# Pipedrive v1's date-time form (facts page, "v1 collection"), always UTC; v1 `since`/`until` also take
+# ISO 8601 as users send it: `T` (either case) with `Z` (either case), an offset or neither (UTC), a
+# fraction of a second, or a date alone (its midnight UTC). README, "Fidelity notes".
 V1_FORMAT = "%Y-%m-%d %H:%M:%S"
-_V1 = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_V1 = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?")
 EXAMPLE = "2030-01-01T00:00:00Z"
 V1_EXAMPLE = "2022-11-01 08:55:59"
 
@@ -54,13 +56,18 @@ def seconds(value: object, where: str) -> float:
 
 
 def parse_v1(value: object, where: str) -> datetime:
-    """A v1 date-time (`YYYY-MM-DD HH:MM:SS`, UTC) as an aware datetime."""
+    """A v1 date-time (`YYYY-MM-DD HH:MM:SS`, UTC, or the ISO 8601 forms above) as an aware datetime in UTC."""
     if not isinstance(value, str) or _V1.fullmatch(value) is None:
-        raise _invalid(where, value, f"is not a date-time like {V1_EXAMPLE}")
+        raise _invalid(where, value, f"is not a date-time like {V1_EXAMPLE}, {EXAMPLE} or a date like "
+                                     f"{V1_EXAMPLE[:10]}")
+    text = _FRACTION.sub(r"\1", value.upper().replace("Z", "+00:00"))  # microseconds at most
     try:
-        return datetime.strptime(value, V1_FORMAT).replace(tzinfo=timezone.utc)
+        parsed = datetime.fromisoformat(text)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     except ValueError:
         raise _invalid(where, value, "is not a calendar date and time") from None
+    except OverflowError:
+        raise _invalid(where, value, "is outside the years 0001 to 9999 once in UTC") from None
 
 
 def check_clock(value: float, where: str = "the clock") -> float:

@@ -22,6 +22,31 @@ class Violation(str):
     """One thing the contract says is wrong with a request, worded for the person who sent it."""
 
 
+class UnknownField(Violation):
+    """Fields the body's schema does not know, at `path` (keys from the body's top): what
+    `--unknown-fields ignore` drops."""
+
+    path: tuple[str | int, ...]
+    names: tuple[str, ...]
+
+    def __new__(cls, text: str, path: tuple[str | int, ...], names: tuple[str, ...]) -> UnknownField:
+        self = super().__new__(cls, text)
+        self.path, self.names = path, names
+        return self
+
+
+def drop_unknown(body: Any, unknown: list[UnknownField]) -> Any:
+    """A copy of `body` without the unknown fields (the body itself is left as it was sent)."""
+    copy = orjson.loads(orjson.dumps(body))
+    for violation in unknown:
+        node = copy
+        for part in violation.path:
+            node = node[part]
+        for name in violation.names:
+            node.pop(name, None)
+    return copy
+
+
 def describe(value: Any) -> str:
     text = orjson.dumps(value).decode() if not isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -60,13 +85,20 @@ def not_json_message(raw: bytes, exc: orjson.JSONDecodeError) -> str:
     return f"The request body is not valid JSON: {exc}"
 
 
+def body_violation(error: jsonschema_rs.ValidationError) -> Violation:
+    kind = type(error.kind).__name__
+    if kind == "AdditionalProperties":
+        path = ".".join(str(part) for part in error.instance_path)
+        names = tuple(getattr(error.kind, "unexpected", ()))
+        where = f" in '{path}'" if path else ""
+        return UnknownField(f"Unknown field {', '.join(repr(n) for n in names)}{where} in the request body",
+                            tuple(error.instance_path), names)
+    return Violation(body_message(error))
+
+
 def body_message(error: jsonschema_rs.ValidationError) -> str:
     path = ".".join(str(part) for part in error.instance_path)
     kind = type(error.kind).__name__
-    if kind == "AdditionalProperties":
-        unexpected = ", ".join(repr(name) for name in getattr(error.kind, "unexpected", ()))
-        where = f" in '{path}'" if path else ""
-        return f"Unknown field {unexpected}{where} in the request body"
     if not path:
         if kind == "Type":
             return "The request body must be a JSON object"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from envelope import assert_official_error
 from pipedrive_mock.contracts import sdk
 
 from .test_serve import START_TIMEOUT, start_server
@@ -152,3 +153,12 @@ def test_readme_node_example_runs_as_pasted(node_dir: Path, base_url: str) -> No
         script.unlink()
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("added activity ")
+
+
+@pytest.mark.parametrize("status", ["400", "404", "401"])
+def test_node_client_errors_carry_the_official_keys(every_field: dict[str, Any], status: str) -> None:
+    error = every_field["errors"][status]
+    assert error is not None, f"the client did not reject the {status}"
+    assert_official_error(error, int(status))
+    if status == "400":
+        assert "'limit'" in error["error"]

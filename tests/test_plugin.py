@@ -175,7 +175,8 @@ def test_client(pipedrive_mock):
     pass
 """)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*takes only the keyword arguments seed, activities, data, strict; got sed*"])
+    result.stdout.fnmatch_lines(["*takes only the keyword arguments seed, activities, data, strict, api_profile, "
+                                 "unknown_fields; got sed*"])
 
 
 def test_plugin_under_xdist_isolates_each_worker(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,3 +273,49 @@ def test_plugin_bad_data_file_names_path_and_problem(pytester: pytest.Pytester) 
     result = run(pytester, "def test_one(pipedrive_mock):\n    pass\n")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*seed.yaml: activities[[]0[]].owner_id 9 is not a user (users: 1, 2)*"])
+
+
+def test_plugin_marker_api_profile_current_and_unknown_fields_ignore(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+@pytest.mark.pipedrive_mock(api_profile="current")
+def test_current(pipedrive_mock):
+    added = requests.post(pipedrive_mock.v2_url + "/activities", json={"person_id": 3}, headers=HEADERS)
+    assert added.status_code == 400 and "read-only" in added.json()["error"]
+    assert requests.get(pipedrive_mock.v1_url + "/activities/collection", headers=HEADERS).status_code == 410
+    assert requests.get(pipedrive_mock.url + "/_mock/health").json()["api_profile"] == "current"
+
+def test_back_to_seed(pipedrive_mock):
+    assert requests.get(pipedrive_mock.v1_url + "/activities/collection", headers=HEADERS).status_code == 200
+
+@pytest.mark.pipedrive_mock(unknown_fields="ignore", strict=False)
+def test_ignore_warns(pipedrive_mock):
+    added = requests.post(pipedrive_mock.v2_url + "/activities", json={"subject": "x", "mood": 1}, headers=HEADERS)
+    assert added.status_code == 200
+    assert any("'mood'" in v for v in pipedrive_mock.requests.last.violations)
+
+@pytest.mark.pipedrive_mock(unknown_fields="ignore")
+def test_ignore_strict_still_fails_on_the_violation(pipedrive_mock):
+    added = requests.post(pipedrive_mock.v2_url + "/activities", json={"subject": "x", "mood": 1}, headers=HEADERS)
+    assert added.status_code == 200
+""")
+    result.assert_outcomes(passed=3, failed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*Unknown field 'mood'*"])
+
+
+def test_plugin_ini_api_profile_applies_to_every_test(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\npipedrive_mock_api_profile = current\n")
+    result = run(pytester, """
+def test_gone(pipedrive_mock):
+    assert requests.get(pipedrive_mock.v1_url + "/activities/collection", headers=HEADERS).status_code == 410
+""")
+    result.assert_outcomes(passed=1)
+
+
+def test_plugin_marker_unknown_api_profile_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+@pytest.mark.pipedrive_mock(api_profile="future")
+def test_x(pipedrive_mock):
+    pass
+""")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*api_profile must be one of seed, current, got 'future'*"])

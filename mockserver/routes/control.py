@@ -68,7 +68,9 @@ def openapi() -> Response:
 def health() -> Response:
     """A JSON object other parts of the mock may add keys to (the spec leaves it open)."""
     companies = sum(1 for _ in state().store.companies())
-    return json_response({"status": "ok", "version": __version__, "companies": companies})
+    st = state()
+    return json_response({"status": "ok", "version": __version__, "companies": companies,
+                          "api_profile": st.api_profile, "unknown_fields": st.unknown_fields})
 
 
 @blueprint.get("/users")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 from ...company import page_key
 from ...pipeline import current, load_body
 from ...response import envelope, json_response, list_body
-from . import listing
+from . import listing, rules
 from ..resource import Resource
 from .render import v1_json, v2_json, v2_json_items
 from .schemas import ActivityInputSchema
@@ -46,7 +46,9 @@ def get_activity(id: str) -> Response:
 @blueprint.post("/api/v2/activities")
 def add_activity() -> Response:
     ctx = current()
-    activity = ctx.company.add(ctx.user, load_body(_INPUT), ctx.now, ctx.strict_links)
+    fields = load_body(_INPUT)
+    rules.check_profile(fields, ctx.api_profile)
+    activity = ctx.company.add(ctx.user, fields, ctx.now, ctx.strict_links)
     more = ctx.company.more_scheduled_in_context(activity)
     # Add and update answers carry `attendees` always: the official response schema and example do.
     return envelope(v2_json(activity, attendees=True), {"more_activities_scheduled_in_context": more})
@@ -55,7 +57,9 @@ def add_activity() -> Response:
 @blueprint.patch("/api/v2/activities/<id>")
 def update_activity(id: str) -> Response:
     ctx = current()
-    activity = ctx.company.update(ctx.user, ctx.params["id"], load_body(_INPUT_PARTIAL), ctx.now, ctx.strict_links)
+    fields = load_body(_INPUT_PARTIAL)
+    rules.check_profile(fields, ctx.api_profile)
+    activity = ctx.company.update(ctx.user, ctx.params["id"], fields, ctx.now, ctx.strict_links)
     more = ctx.company.more_scheduled_in_context(activity)
     return envelope(v2_json(activity, attendees=True), {"more_activities_scheduled_in_context": more})
 

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...constants import API_PROFILE_CURRENT
 from ...errors import BadRequest
 from ...model import ENTITY_KINDS, Activity
 from ..activity_fields.options import check_options
 
 if TYPE_CHECKING:
     from ...company import Company
+
+
+# The live API's answer to `person_id` in a v2 add or update body (facts page, "The living API"), word for word.
+PERSON_ID_READ_ONLY = "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead."
+
+
+def check_profile(fields: dict[str, Any], api_profile: str) -> None:
+    """Under the `current` API profile a body may not set `person_id`; under `seed` it becomes the primary
+    participant (see link_primary_person)."""
+    if api_profile == API_PROFILE_CURRENT and "person_id" in fields:
+        raise BadRequest(PERSON_ID_READ_ONLY)
 
 
 def check_fields(company: Company, fields: dict[str, Any], strict_links: bool) -> None:
