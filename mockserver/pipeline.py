@@ -223,7 +223,7 @@ def _validate(req: Request, ctx: RequestContext) -> None:
         body = drop_unknown(body, unknown)
         body_violations = operation.check_json(body)
         ctx.ignored = [f"{v} (dropped: --unknown-fields ignore)" for v in unknown]
-    ctx.params, ctx.body, ctx.violations = params, body, violations + body_violations
+    ctx.params, ctx.body, ctx.violations = params, body, [*violations, *body_violations]
 
 
 def after_request(response: Response) -> Response:
