@@ -43,6 +43,11 @@ def _unexpected(app: Flask, client: FlaskClient) -> Any:
         company.Company.get = original  # type: ignore[method-assign]
 
 
+def _gone(app: Flask, client: FlaskClient) -> Any:
+    app.extensions["pipedrive_mock"].configure(api_profile="current")
+    return client.get("/v1/activities/collection", headers=ADMIN)
+
+
 def _fault(app: Flask, client: FlaskClient) -> Any:
     client.post("/_mock/faults", json={"method": "GET", "path": "/api/v2/activities/*", "status": 503})
     return client.get("/api/v2/activities/1", headers=ADMIN)
@@ -60,6 +65,7 @@ CASES: dict[str, tuple[int, Send, str]] = {
     "404 unknown id": (404, lambda a, c: c.get("/api/v2/activities/999999", headers=ADMIN), "Entity was not found"),
     "404 unknown path": (404, lambda a, c: c.get("/api/v2/deals", headers=ADMIN), "no route"),
     "405 wrong method": (405, lambda a, c: c.put("/api/v2/activities", headers=ADMIN), "allows"),
+    "410 v1 under the current profile": (410, _gone, "is gone"),
     "413 body too large": (413, lambda a, c: c.post("/api/v2/activities", headers=ADMIN, content_type="application/json",
                                                     data=b'{"subject": "' + b"x" * MAX_BODY_BYTES + b'"}'), "limit"),
     "429 burst spent": (429, _rate_limited, "Request over limit"),
