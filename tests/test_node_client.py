@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -50,6 +51,8 @@ UPDATE = {
 def node_dir() -> Path:
     """tests/node with the client its package.json pins installed."""
     if shutil.which("node") is None or shutil.which("npm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the official Node client: .ci/run installs Node.js and npm")
         pytest.skip("Node.js and npm are needed to run the official client (apt-get install nodejs npm; "
                     ".ci/run installs them)")
     pinned = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["pipedrive"]
@@ -162,3 +165,16 @@ def test_node_client_errors_carry_the_official_keys(every_field: dict[str, Any],
     assert_official_error(error, int(status))
     if status == "400":
         assert "'limit'" in error["error"]
+
+
+def test_node_client_under_current_profile_meets_the_live_person_id_400(node_dir: Path) -> None:
+    process, url, _ = start_server(("serve", "--api-profile", "current"))
+    try:
+        seen = _node(node_dir, "profile.js", url)
+    finally:
+        process.kill()
+        process.wait(START_TIMEOUT)
+    assert_official_error(seen["rejected"], 400)
+    assert seen["rejected"]["error"] == ("'person_id' is a read-only field. Add a primary participant to set "
+                                         "'person_id' instead.")
+    assert seen["person_id"] == 3
