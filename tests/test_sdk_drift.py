@@ -92,3 +92,10 @@ def test_sdk_drift_nested_model_field_is_named_with_its_path(node_dir: Path) -> 
 def test_sdk_drift_without_a_client_at_the_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sdk-drift", "--client", str(tmp_path)]) == 2
     assert "no official Pipedrive client" in capsys.readouterr().err
+
+
+def test_sdk_drift_installs_the_version_asked_for_and_reads_it(node_dir: Path,  # noqa: F811 - npm is there
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    pinned = sdk.load_client(node_dir).version
+    assert main(["sdk-drift", "--version", pinned]) == 0
+    assert f"No drift: the official client {pinned} and openapi.yaml" in capsys.readouterr().out
