@@ -40,7 +40,8 @@ def add_activity(client: FlaskClient, token: str = ADMIN_TOKEN, subject: str = "
 def test_health_answers_ok_with_version_and_companies(client: FlaskClient) -> None:
     from pipedrive_mock import __version__
 
-    assert client.get("/_mock/health").get_json() == {"status": "ok", "version": __version__, "companies": 1}
+    assert client.get("/_mock/health").get_json() == {"status": "ok", "version": __version__, "companies": 1,
+                                                      "api_profile": "seed", "unknown_fields": "reject"}
     client.post("/_mock/companies", json={"activities": 0})
     assert client.get("/_mock/health").get_json()["companies"] == 2
 
