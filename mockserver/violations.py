@@ -34,6 +34,10 @@ class UnknownField(Violation):
         self.path, self.names = path, names
         return self
 
+    def __reduce__(self) -> tuple[type[UnknownField], tuple[str, tuple[str | int, ...], tuple[str, ...]]]:
+        # copy, deepcopy and pickle rebuild it with its place (a journal entry is copied as a dataclass).
+        return (UnknownField, (str(self), self.path, self.names))
+
 
 def drop_unknown(body: Any, unknown: list[UnknownField]) -> Any:
     """A copy of `body` without the unknown fields (the body itself is left as it was sent)."""
