@@ -1,7 +1,7 @@
 """Deterministic, realistic seed data.
 
-One private Faker instance fills small pools (names, companies, streets); a seeded `random.Random`
-combines them per activity. Calling Faker per field would be about thirty times slower.
+Small pools (names, companies, streets) are drawn from the hand-written words of words.py by the seed; a
+seeded `random.Random` combines them per activity.
 """
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from faker import Faker
-
+from . import words
 from .constants import DEFAULT_ACTIVITY_TYPES
 from .model import Activity, ActivityType, Entity, SavedFilter
 from .resources.activity_fields.options import OUTCOME_OPTIONS, PRIORITY_OPTIONS
@@ -75,33 +74,54 @@ def seed_fixtures(company: Company, now: datetime) -> None:
 
 
 class _Pools:
+    """The entities activities link to, and the texts they carry, drawn from words.py by the seed alone."""
+
     def __init__(self, seed: int) -> None:
-        fake = Faker(use_weighting=False)
-        fake.seed_instance(seed)
+        # Two streams from the seed: the words (a string seed: the same in every process and Python
+        # version) and the links between the entities.
+        draw = random.Random(f"pipedrive-mock words {seed}")
+        pick = draw.choice
         rng = random.Random(seed)
-        self.orgs = [Entity(i, fake.company()) for i in range(1, POOL_SIZES["org"] + 1)]
+        self.orgs = [Entity(i, _company_name(draw)) for i in range(1, POOL_SIZES["org"] + 1)]
         self.persons = []
         for i in range(1, POOL_SIZES["person"] + 1):
-            first, last = fake.first_name(), fake.last_name()
+            first, last = pick(words.FIRST_NAMES), pick(words.LAST_NAMES)
             self.persons.append(Entity(i, f"{first} {last}", rng.choice(self.orgs).id,
-                                       f"{first}.{last}@{fake.free_email_domain()}".lower()))
-        self.deals = [Entity(i, f"{rng.choice(self.orgs).name} {fake.bs().split()[-1]} deal", rng.choice(self.orgs).id)
+                                       f"{first}.{last}@{pick(words.EMAIL_DOMAINS)}".lower()))
+        self.deals = [Entity(i, f"{rng.choice(self.orgs).name} {pick(words.DEAL_SUBJECTS)} deal",
+                             rng.choice(self.orgs).id)
                       for i in range(1, POOL_SIZES["deal"] + 1)]
-        self.leads = [Entity(str(uuid.UUID(int=rng.getrandbits(128), version=4)), f"Lead: {fake.catch_phrase()}")
+        self.leads = [Entity(str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                             f"Lead: {pick(words.LEAD_ADJECTIVES)} {pick(words.LEAD_DESCRIPTORS)} "
+                             f"{pick(words.LEAD_NOUNS)}")
                       for _ in range(POOL_SIZES["lead"])]
-        self.projects = [Entity(i, f"Project {fake.word().title()}") for i in range(1, POOL_SIZES["project"] + 1)]
-        self.addresses = [self._address(fake) for _ in range(ADDRESS_POOL)]
-        self.notes = [f"<p>{fake.sentence()}</p>" for _ in range(30)]
+        self.projects = [Entity(i, f"Project {pick(words.PROJECT_NAMES)}")
+                         for i in range(1, POOL_SIZES["project"] + 1)]
+        self.addresses = [_address(draw) for _ in range(ADDRESS_POOL)]
+        self.notes = [f"<p>{pick(words.NOTE_OPENINGS)} {pick(words.NOTE_MIDDLES)} {pick(words.NOTE_CLOSINGS)}</p>"
+                      for _ in range(30)]
         self.attendee_groups = [_attendees(rng, self) for _ in range(ATTENDEE_GROUPS)]
 
-    @staticmethod
-    def _address(fake: Faker) -> dict[str, str | None]:
-        number, street, city = fake.building_number(), fake.street_name(), fake.city()
-        postcode, state, country = fake.postcode(), fake.state(), "United States"
-        return {"value": f"{number} {street}, {city}, {state} {postcode}", "country": country,
-                "admin_area_level_1": state, "admin_area_level_2": None, "locality": city,
-                "sublocality": None, "route": street, "street_number": number, "subpremise": None,
-                "postal_code": postcode}
+
+def _company_name(draw: random.Random) -> str:
+    """"Lee Group", "Hill-Ward" or "Cook, Reed and Price"."""
+    form = int(draw.random() * 4)
+    if form < 2:
+        return f"{draw.choice(words.LAST_NAMES)} {draw.choice(words.COMPANY_SUFFIXES)}"
+    if form == 2:
+        return "-".join(draw.sample(words.LAST_NAMES, 2))
+    first, second, third = draw.sample(words.LAST_NAMES, 3)
+    return f"{first}, {second} and {third}"
+
+
+def _address(draw: random.Random) -> dict[str, str | None]:
+    number, postcode = str(draw.randint(1, 9999)), f"{draw.randint(501, 99950):05d}"
+    street = f"{draw.choice(words.STREET_WORDS)} {draw.choice(words.STREET_SUFFIXES)}"
+    city, state, country = draw.choice(words.CITIES), draw.choice(words.STATES), "United States"
+    return {"value": f"{number} {street}, {city}, {state} {postcode}", "country": country,
+            "admin_area_level_1": state, "admin_area_level_2": None, "locality": city,
+            "sublocality": None, "route": street, "street_number": number, "subpremise": None,
+            "postal_code": postcode}
 
 
 def seed_company(company: Company, seed: int, count: int, now: datetime) -> None:
