@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 
 from . import snapshot, times
 from .errors import ApiError, MockServerError
@@ -59,6 +58,8 @@ def read(path: str | Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    import yaml  # here, not at the top: a start without a data file never parses YAML
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         document = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader

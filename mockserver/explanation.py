@@ -11,8 +11,6 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from .contract import Contract, Operation, dereference, load_spec, spec_text
 
 # Longest excerpt of openapi.yaml shown for one violation.
@@ -227,6 +225,8 @@ def _located(message: str, words: str, place: Place) -> Explanation:
 @cache
 def _lines() -> dict[Place, tuple[int, int]]:
     """Every place in openapi.yaml and its first and last line (1-based), from the YAML node tree."""
+    import yaml  # here, not at the top: only an explanation needs the node tree, never a start
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     root = yaml.compose(spec_text(), Loader=loader)  # noqa: S506 - a safe loader
     found: dict[Place, tuple[int, int]] = {}

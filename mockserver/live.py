@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .constants import ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_HOST, DEFAULT_SEED, USER_TOKEN
@@ -30,6 +31,7 @@ STOP_TIMEOUT_SECONDS = 5.0
 # A request still in hand at stop (a fault's delay) gets this long before its connection is closed.
 STOP_GRACE_SECONDS = 1
 _POLL_SECONDS = 0.001
+TICK_SECONDS = 0.1  # uvicorn's own
 
 
 class LiveServer:
@@ -70,7 +72,7 @@ class LiveServer:
         config = uvicorn.Config(InlineWSGI(self.app, max_body=max_body), log_config=None, log_level="warning",
                                 access_log=False, lifespan="off", server_header=False,
                                 timeout_graceful_shutdown=STOP_GRACE_SECONDS)
-        self._server = server = uvicorn.Server(config)  # its signal handlers are for the main thread only
+        self._server = server = _thread_server()(config)  # its signal handlers are for the main thread only
         self._thread = threading.Thread(target=self._run, args=(server, sock), name=f"pipedrive-mock:{self.port}",
                                         daemon=True)
         self._thread.start()
@@ -94,12 +96,13 @@ class LiveServer:
             self._failure = exc
 
     def stop(self) -> None:
-        """Ask the loop to finish (it looks every 0.1 s), then wait for its thread."""
+        """Ask the loop to finish (woken at once), then wait for its thread (uvicorn's shutdown: 0.1 s or more)."""
         server, thread = self._server, self._thread
         if server is None:
             return
         self._server = self._thread = None
         server.should_exit = True
+        server.wake()
         if thread is not None:
             thread.join(STOP_TIMEOUT_SECONDS)
 
@@ -109,6 +112,42 @@ class LiveServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+@cache
+def _thread_server() -> type[Any]:
+    """uvicorn's Server, made to notice a stop at once: its own loop looks for one every 0.1 s."""
+    import asyncio
+
+    import uvicorn
+
+    class ThreadServer(uvicorn.Server):
+        _loop: asyncio.AbstractEventLoop | None = None
+        _woken: asyncio.Event | None = None
+
+        async def main_loop(self) -> None:
+            # uvicorn's ticks (the Date header each second, max-requests), every 0.1 s or as soon as woken.
+            self._loop, self._woken = asyncio.get_running_loop(), asyncio.Event()
+            counter = 0
+            should_exit = await self.on_tick(counter)
+            while not should_exit:
+                counter = (counter + 1) % 864000
+                try:
+                    await asyncio.wait_for(self._woken.wait(), TICK_SECONDS)
+                except asyncio.TimeoutError:
+                    pass
+                should_exit = await self.on_tick(counter)
+
+        def wake(self) -> None:
+            """From any thread: have the loop look at `should_exit` now."""
+            loop, woken = self._loop, self._woken
+            if loop is not None and woken is not None:
+                try:
+                    loop.call_soon_threadsafe(woken.set)
+                except RuntimeError:  # the loop has already closed
+                    pass
+
+    return ThreadServer
 
 
 class RunningMock:

@@ -319,3 +319,19 @@ def test_x(pipedrive_mock):
 """)
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*api_profile must be one of seed, current, got 'future'*"])
+
+
+
+def test_plugin_mock_package_is_unmarked_for_assertion_rewriting(pytester: pytest.Pytester) -> None:
+    # Installed from a wheel, pytest marks the whole distribution (`pipedrive_mock`) for assertion rewriting,
+    # so ~100 modules would be parsed and compiled anew in each session that cannot keep bytecode. An editable
+    # install is never rewritten (pytest cannot find its modules), so the mark is made here as pytest makes it;
+    # the plugin's pytest_configure drops it. A user's own marks stay.
+    pytester.makeconftest('import pytest\npytest.register_assert_rewrite("pipedrive_mock", "helpers")\n')
+    pytester.makepyfile("""
+def test_marks(request):
+    marked = request.config.pluginmanager.rewrite_hook._must_rewrite
+    assert "pipedrive_mock" not in marked and "helpers" in marked, marked
+""")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-W", "ignore::pytest.PytestAssertRewriteWarning")
+    result.assert_outcomes(passed=1)
