@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from . import errors, pipeline
 from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
@@ -13,6 +13,7 @@ from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOUR
 from .contract import Contract, spec_text
 from .journal import Journal
 from . import resources
+from .origin import OriginPolicy
 from .routes import control_blueprint, dashboard_blueprint
 from .state import MockState
 from .statefile import StateFile
@@ -42,13 +43,17 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
                strict_links: bool = False, journal_size: int = JOURNAL_SIZE,
                state_file: StateFile | None = None, control_token: str | None = None,
                webhook_allow_hosts: tuple[str, ...] = (), api_profile: str = API_PROFILE_SEED,
-               unknown_fields: str = UNKNOWN_FIELDS_REJECT) -> Flask:
+               unknown_fields: str = UNKNOWN_FIELDS_REJECT, bind_host: str | None = None,
+               allowed_hosts: Iterable[str] = ()) -> Flask:
     """A mock server: the given store, or company 1 seeded with `seed` and `activities`.
 
     With `state_file`, every acknowledged write is saved to it; with `control_token`, /_mock/ needs it.
     Webhooks deliver to loopback addresses and to `webhook_allow_hosts`. `api_profile` is `seed` or
     `current`; `unknown_fields` is `reject` or `ignore` (README, "Fidelity notes").
+    Requests are served under loopback names, addresses, `bind_host` and `allowed_hosts` (origin.py).
     """
+    if control_token is not None and not control_token:
+        raise ValueError("control_token must not be empty: an empty token would let anyone in")
     app = MockFlask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -57,9 +62,11 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     deliveries = Deliveries(store.clock, StoreRegistry(store), Targets(webhook_allow_hosts))
     app.extensions["pipedrive_mock"] = MockState(store, Contract(), Journal(journal_size),
                                                  state_file=state_file, control_token=control_token,
-                                                 deliveries=deliveries)
+                                                 deliveries=deliveries,
+                                                 origin=OriginPolicy(bind_host, allowed_hosts))
     app.extensions["pipedrive_mock"].configure(api_profile=api_profile, unknown_fields=unknown_fields)
     errors.register(app)
+    app.before_request(_check_origin)  # first: a refused request reaches nothing else
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)
     resources.register(app)
@@ -67,6 +74,10 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     app.register_blueprint(dashboard_blueprint)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)
     return app
+
+
+def _check_origin() -> None:
+    pipeline.state().origin.check(request.environ, routed=request.routing_exception is None)
 
 
 def _openapi() -> Response:

@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="load the state from PATH at start if it exists; save every acknowledged write to it")
     serve.add_argument("--control-token", metavar="TOKEN",
                        help="require the header x-mock-control-token: TOKEN on /_mock/ (default: loopback only)")
+    serve.add_argument("--allow-host", metavar="NAME", action="append", default=[],
+                       help="also serve requests whose Host is NAME (repeatable; '*' for any), e.g. the name "
+                            "of a Docker service; loopback names, addresses and --host are always served")
     serve.add_argument("--journal-size", type=_whole(1, "--journal-size"), default=JOURNAL_SIZE, metavar="N",
                        help=f"requests kept in the journal (default {JOURNAL_SIZE})")
     serve.add_argument("--webhook-allow-host", action="append", default=[], metavar="HOST",
@@ -132,7 +135,8 @@ def build_app(args: argparse.Namespace) -> Flask:
         raise StartError(f"--state-file {args.state_file}: {exc.strerror or exc}") from None
     return create_app(store, journal_size=args.journal_size, state_file=state_file,
                       control_token=args.control_token, webhook_allow_hosts=tuple(args.webhook_allow_host),
-                      api_profile=args.api_profile, unknown_fields=args.unknown_fields)
+                      api_profile=args.api_profile, unknown_fields=args.unknown_fields,
+                      bind_host=args.host, allowed_hosts=args.allow_host)
 
 
 def serve(args: argparse.Namespace) -> int:

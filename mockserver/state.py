@@ -8,6 +8,7 @@ from .constants import API_PROFILE_SEED, API_PROFILES, UNKNOWN_FIELDS_MODES, UNK
 from .contract import CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, Contract, load_spec
 from .faults import Faults
 from .journal import Journal
+from .origin import OriginPolicy
 from .resources.oauth import OAuthServer
 from .ratelimit import RateLimiter
 from .statefile import StateFile
@@ -26,6 +27,8 @@ class MockState:
     # Where every acknowledged write is saved (`--state-file`), and the control API's token.
     state_file: StateFile | None = None
     control_token: str | None = None
+    # Which Host names are served, and the checks against web pages (origin.py).
+    origin: OriginPolicy = field(default_factory=OriginPolicy)
     control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE), costs=False))
     # Webhook deliveries of every activity change (webhooks/); made for the store when not given.
     deliveries: Deliveries = None  # type: ignore[assignment]

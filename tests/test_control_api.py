@@ -82,7 +82,7 @@ def test_reset_returns_every_company_to_seeded_state(client: FlaskClient) -> Non
     before = api(client, "GET", "/api/v2/activities").get_json()["data"]
     add_activity(client)
     api(client, "DELETE", "/api/v2/activities/1")
-    assert client.post("/_mock/reset").get_json() == {"reset": [1]}
+    assert client.post("/_mock/reset", json={}).get_json() == {"reset": [1]}
     assert api(client, "GET", "/api/v2/activities").get_json()["data"] == before
 
 
@@ -113,7 +113,7 @@ def _arm_everything(client: FlaskClient) -> None:
 
 def test_reset_of_data_leaves_clock_faults_limits_journal_and_added_companies(client: FlaskClient) -> None:
     _arm_everything(client)
-    assert client.post("/_mock/reset").get_json() == {"reset": [1, 2]}
+    assert client.post("/_mock/reset", json={}).get_json() == {"reset": [1, 2]}
     assert client.get("/_mock/clock").get_json() == {"now": "2031-01-01T00:00:00Z", "frozen": True}
     assert len(client.get("/_mock/faults").get_json()["faults"]) == 1
     assert client.get("/_mock/rate-limit").get_json()["daily_budget"] == 100
@@ -159,7 +159,7 @@ def test_seed_with_same_seed_gives_same_data(client: FlaskClient) -> None:
 def test_seed_then_reset_returns_to_the_new_seed(client: FlaskClient) -> None:
     client.post("/_mock/seed", json={"seed": 5, "activities": 7})
     add_activity(client)
-    client.post("/_mock/reset")
+    client.post("/_mock/reset", json={})
     assert len(api(client, "GET", "/api/v2/activities").get_json()["data"]) == 7
 
 
@@ -183,13 +183,13 @@ def test_snapshot_restore_becomes_the_state_reset_returns_to(client: FlaskClient
     saved = client.get("/_mock/snapshot").get_json()
     client.put("/_mock/snapshot", json=saved)
     add_activity(client, subject="after the restore")
-    client.post("/_mock/reset")
+    client.post("/_mock/reset", json={})
     assert client.get("/_mock/snapshot").get_json() == saved
 
 
 def test_snapshot_restore_brings_back_tokens_of_restored_companies(client: FlaskClient) -> None:
     saved = client.get("/_mock/snapshot").get_json()
-    token = client.post("/_mock/companies").get_json()["users"][0]["token"]
+    token = client.post("/_mock/companies", json={}).get_json()["users"][0]["token"]
     client.put("/_mock/snapshot", json=saved)
     assert api(client, "GET", "/api/v2/activities", token).status_code == 401
     assert api(client, "GET", "/api/v2/activities").status_code == 200

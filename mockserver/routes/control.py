@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from typing import Any
 
 from flask import Blueprint, Response, g, request
@@ -12,6 +11,7 @@ from ..constants import DEFAULT_ACTIVITIES, DEFAULT_COMPANY_ID, DEFAULT_SEED
 from ..contract import CONTROL_SPEC_FILE, spec_text
 from ..errors import ApiError, BadRequest, NotFound
 from ..model import User
+from ..origin import is_loopback
 from ..pipeline import RequestContext, current, state
 from ..response import json_response
 
@@ -48,13 +48,7 @@ def _authorize(expected: str | None) -> None:
             raise ApiError(f"The control API needs the header {CONTROL_TOKEN_HEADER} with the server's "
                            f"--control-token", status=401)
         return
-    address = request.remote_addr
-    try:
-        # No peer address at all means an in-process WSGI call (a test client): local by definition.
-        local = address is None or ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        local = False
-    if not local:
+    if not is_loopback(request.remote_addr):
         raise ApiError("The control API answers only loopback clients unless the server runs with "
                        "--control-token", status=403)
 
