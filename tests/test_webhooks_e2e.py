@@ -149,7 +149,7 @@ def test_flush_sends_a_waiting_retry_without_moving_the_clock(frozen: PipedriveM
     _api(frozen, "POST", "/api/v2/activities", json={"subject": "flushed"})
     frozen.webhooks.wait_for(failed=True)
     frozen.webhooks.settle()
-    assert requests.post(frozen.url + "/_mock/webhooks/flush", timeout=10).json() == {"flushed": 1}
+    assert requests.post(frozen.url + "/_mock/webhooks/flush", json={}, timeout=10).json() == {"flushed": 1}
     assert frozen.webhooks.wait_for()[0]["meta"]["attempt"] == 2
     assert requests.delete(frozen.url + "/_mock/webhooks/deliveries", timeout=10).json() == {"cleared": 2}
 
