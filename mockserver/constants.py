@@ -19,6 +19,15 @@ PURGE_AFTER_SECONDS: Final = 30 * 24 * 3600
 MAX_BODY_BYTES: Final = 1024 * 1024
 
 JOURNAL_SIZE: Final = 1000
+# What the journal keeps of each request, at most (README, "Journal"): with these, an entry holds at most
+# about 12 KB of request data, so 1,000 entries stay under ~15 MB however large or many the requests were.
+JOURNAL_BODY_BYTES: Final = 4096
+JOURNAL_QUERY_BYTES: Final = 4096
+JOURNAL_PATH_CHARS: Final = 2048
+JOURNAL_VIOLATIONS: Final = 20
+JOURNAL_VIOLATION_CHARS: Final = 500
+# The request line and headers of one request, at most (431 past it; mockserver/protocol.py on uvicorn).
+MAX_HEAD_BYTES: Final = 64 * 1024
 
 # API profiles (README, "Fidelity notes"): `seed`, the surface this project was specified from, or
 # `current`, the API as known today (person_id read-only in v2 bodies, v1 activity endpoints gone).

@@ -7,7 +7,12 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple, Union
 
-from .constants import JOURNAL_SIZE
+from urllib.parse import parse_qsl
+
+import orjson
+
+from .constants import (JOURNAL_BODY_BYTES, JOURNAL_PATH_CHARS, JOURNAL_QUERY_BYTES, JOURNAL_SIZE,
+                        JOURNAL_VIOLATION_CHARS, JOURNAL_VIOLATIONS)
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -51,27 +56,57 @@ class RawEntry(NamedTuple):
     """A request as the pipeline left it, made into a JournalEntry only when someone reads the journal.
 
     Most entries are never read (the ring buffer drops them first); formatting the time and the query
-    of each would cost every request a few microseconds.
+    of each would cost every request a few microseconds. It holds a bounded form of the request
+    (`RawEntry.of`): the raw query and body, each cut at 4 KiB, never their parsed forms, which can be
+    many times larger (a 1 MB body of `[{},{},...]` parses into ~40 MB of objects).
     """
     seconds: float
     method: str
     path: str
-    query: dict[str, list[str]]  # as parsed: every value a list
-    body: Any
+    query: bytes  # the raw query string, cut at JOURNAL_QUERY_BYTES
+    body: bytes | None  # the raw body, cut at JOURNAL_BODY_BYTES
     status: int
     operation: str | None
     token: str | None  # already masked
     violations: list[str]
     company_id: int | None
+    body_size: int = 0  # the whole body's length
+
+    @classmethod
+    def of(cls, seconds: float, method: str, path: str, query: bytes, body: bytes | None, status: int,
+           operation: str | None, token: str | None, violations: list[str], company_id: int | None) -> RawEntry:
+        """An entry holding at most the bounds of constants.py, whatever the request's size."""
+        kept = [v if len(v) <= JOURNAL_VIOLATION_CHARS else v[:JOURNAL_VIOLATION_CHARS] + "..."
+                for v in violations[:JOURNAL_VIOLATIONS]]
+        if len(violations) > JOURNAL_VIOLATIONS:
+            kept.append(f"... and {len(violations) - JOURNAL_VIOLATIONS} more violations")
+        return cls(seconds, method, path[:JOURNAL_PATH_CHARS], query[:JOURNAL_QUERY_BYTES],
+                   body[:JOURNAL_BODY_BYTES] if body else None, status, operation, token, kept, company_id,
+                   len(body) if body else 0)
 
     def entry(self) -> JournalEntry:
+        parsed: dict[str, list[str]] = {}
+        for key, value in parse_qsl(self.query.decode("latin-1"), keep_blank_values=True):
+            parsed.setdefault(key, []).append(value)
         query = {key: (mask_token(values[0]) if key in SECRET_FIELDS else values[0] if len(values) == 1 else values)
-                 for key, values in self.query.items()}
+                 for key, values in parsed.items()}
         # Whole seconds, UTC, as clock.now() gives them.
         return JournalEntry(time=time.strftime(TIME_FORMAT, time.gmtime(int(self.seconds))), method=self.method,
-                            path=self.path, query=query, body=self.body, status=self.status,
+                            path=self.path, query=query, body=self._body(), status=self.status,
                             operation=self.operation, token=self.token, violations=self.violations,
                             company_id=self.company_id)
+
+    def _body(self) -> Any:
+        """The body as JSON when it was whole and JSON; else its text, cut, with its length when cut."""
+        if self.body is None:
+            return None
+        if self.body_size <= JOURNAL_BODY_BYTES:
+            try:
+                parsed = orjson.loads(self.body)
+            except orjson.JSONDecodeError:
+                return self.body.decode("utf-8", "replace")
+            return mask_fields(parsed) if isinstance(parsed, dict) else parsed
+        return f"{self.body.decode('utf-8', 'replace')}... ({self.body_size} bytes in all)"
 
 
 Recorded = Union[JournalEntry, RawEntry]
@@ -115,11 +150,11 @@ class Journal:
     def numbered(self) -> list[tuple[int, JournalEntry]]:
         """Every entry held with its number, oldest first."""
         with self._lock:
-            entries = [as_entry(e) for e in self._entries]
-            # Kept made, so reading the journal again (entry by entry, say) does not make them again.
-            self._entries = deque(entries, maxlen=self._entries.maxlen)
-            first = self._recorded - len(entries) + 1
-        return list(enumerate(entries, first))
+            held = list(self._entries)
+            # Made anew on each read and not kept: a made entry holds the parsed body, which can be many
+            # times the size of the 4 KiB the journal keeps.
+            first = self._recorded - len(held) + 1
+        return list(enumerate(map(as_entry, held), first))
 
     def clear(self) -> None:
         with self._lock:

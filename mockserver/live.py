@@ -65,13 +65,14 @@ class LiveServer:
 
         from . import serving
         from .asgi import InlineWSGI
+        from .protocol import BoundedHttpTools
 
         sock = serving.bind(self.host, self.port)  # raises OSError (port in use) here, in the caller
         self.port = int(sock.getsockname()[1])
         max_body = getattr(self.app, "config", {}).get("MAX_CONTENT_LENGTH")
         config = uvicorn.Config(InlineWSGI(self.app, max_body=max_body), log_config=None, log_level="warning",
                                 access_log=False, lifespan="off", server_header=False,
-                                timeout_graceful_shutdown=STOP_GRACE_SECONDS)
+                                timeout_graceful_shutdown=STOP_GRACE_SECONDS, http=BoundedHttpTools)
         self._server = server = _thread_server()(config)  # its signal handlers are for the main thread only
         self._thread = threading.Thread(target=self._run, args=(server, sock), name=f"pipedrive-mock:{self.port}",
                                         daemon=True)

@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .constants import API_PROFILE_CURRENT, API_PROFILE_SEED, UNKNOWN_FIELDS_IGNORE
 from .errors import ApiError, BadRequest, Gone, Unauthorized, error_response
-from .journal import RawEntry, mask_fields, mask_token
+from .journal import RawEntry, mask_token
 from .resources.oauth.messages import SCOPE_MISMATCH, oauth_error
 from .resources.oauth.server import looks_like_access_token
 from .violations import UnknownField, drop_unknown
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The journal keeps this much of a body it could not parse.
-JOURNAL_BODY_CHARS = 2000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPE = "application/x-www-form-urlencoded"
 # The security schemes of openapi.yaml a user's token comes by; OAUTH_SCHEME's requirements carry scopes.
@@ -269,19 +267,6 @@ def _persist(response: Response, st: MockState) -> Response:
     return response
 
 
-def _unparsed_body(req: Request) -> Any:
-    """A body no schema read: a JSON object with its secrets masked, else its first characters."""
-    raw = req.get_data(cache=True)
-    if raw[:1] == b"{":
-        try:
-            parsed = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, dict):
-            return mask_fields(parsed)
-    return raw[:JOURNAL_BODY_CHARS].decode("utf-8", "replace")
-
-
 def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState) -> RawEntry:
     operation = ctx.operation
     if operation is None:
@@ -293,15 +278,15 @@ def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState
             except RequestEntityTooLarge:
                 ctx.violations, ctx.body = [], None  # the size violation is noted with the body below
         violations = [*(ctx.violations or ()), *ctx.ignored]
-    body = ctx.body
-    if body is None and req.environ.get("CONTENT_LENGTH") and req.content_length:
+    body = None
+    if req.environ.get("CONTENT_LENGTH") and req.content_length:
         if req.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or req.content_length):
             violations.append(f"The request body ({req.content_length} bytes) is over the size limit")
         elif req.mimetype == FORM_TYPE:
-            body = mask_fields(req.form.to_dict())
+            body = orjson.dumps(req.form.to_dict())  # secrets masked when the journal is read
         else:
-            body = _unparsed_body(req)
+            body = req.get_data(cache=True)
     token = ctx.token if ctx.token is not None else token_from_request()[0]
-    return RawEntry(st.clock.time(), req.method, req.path, _query(req, ctx), body, status,
-                    operation.operation_id if operation else None, mask_token(token), violations,
-                    ctx.company_id)
+    return RawEntry.of(st.clock.time(), req.method, req.path, req.query_string, body, status,
+                       operation.operation_id if operation else None, mask_token(token), violations,
+                       ctx.company_id)

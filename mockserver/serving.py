@@ -11,11 +11,19 @@ from __future__ import annotations
 import gc
 import signal
 import socket
+import sys
 from typing import TYPE_CHECKING, Any
+
+from .constants import MAX_BODY_BYTES, MAX_HEAD_BYTES
 
 if TYPE_CHECKING:
     from flask import Flask
 
+WAITRESS_MAX_BODY_BYTES = 2 * MAX_BODY_BYTES
+WAITRESS_CONNECTION_LIMIT = 100
+WAITRESS_IDLE_SECONDS = 30
+WAITRESS_WARNING = ("mockserver: waitress is for trusted clients only: slow clients can hold its threads and "
+                    "clients that never read can grow its memory; the default server (uvicorn) bounds both")
 SERVERS = ("uvicorn", "waitress")
 DEFAULT_SERVER = "uvicorn"
 LISTEN_BACKLOG = 1024
@@ -53,9 +61,12 @@ def run_uvicorn(app: Any, sock: socket.socket, announce: str) -> None:
 
     from .asgi import InlineWSGI
 
+    from .protocol import BoundedHttpTools
+
     config = uvicorn.Config(InlineWSGI(app, max_body=app.config.get("MAX_CONTENT_LENGTH")),
                             log_config=None, log_level="warning", access_log=False, lifespan="off",
-                            server_header=False, timeout_graceful_shutdown=STOP_GRACE_SECONDS)
+                            server_header=False, timeout_graceful_shutdown=STOP_GRACE_SECONDS,
+                            http=BoundedHttpTools)
     # uvicorn answers SIGINT and SIGTERM by stopping, then raises the signal again for the handler it
     # found: this one, which ends the process normally (exit status 0), also when the shell started us
     # with SIGINT ignored, and also for a signal that comes before uvicorn has taken over.
@@ -97,8 +108,15 @@ def run_waitress(app: Any, sock: socket.socket, threads: int, announce: str) -> 
     """Serve until SIGINT or SIGTERM."""
     from waitress.server import create_server
 
+    # waitress bounds what it can (README, "The server"): the request head, the body (bodies past the
+    # mock's 1 MiB are refused by the app, but waitress reads up to this much first, to disk past 512 KB),
+    # open connections and idle ones. It cannot bound slow clients holding its threads or clients that
+    # never read their answers: it is for trusted clients only, and says so at start.
     server: Any = create_server(app, sockets=[sock], threads=threads, ident="pipedrive-mock",
-                                clear_untrusted_proxy_headers=True)
+                                clear_untrusted_proxy_headers=True, max_request_header_size=MAX_HEAD_BYTES,
+                                max_request_body_size=WAITRESS_MAX_BODY_BYTES,
+                                connection_limit=WAITRESS_CONNECTION_LIMIT, channel_timeout=WAITRESS_IDLE_SECONDS)
+    print(WAITRESS_WARNING, file=sys.stderr, flush=True)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)  # also when the shell started us with SIGINT ignored
     freeze_heap()
