@@ -16,6 +16,9 @@ from .errors import RateLimited
 DAILY_BASE_BUDGET = 30_000
 DAY_SECONDS = 86_400
 DEFAULT_WINDOW_SECONDS = 2
+# The calls of a token kept for the headers when no burst limit is set: bounded, so a frozen clock (whose
+# window never passes) cannot make the list grow without end. With a burst limit, at most that many are kept.
+CALLS_KEPT_UNLIMITED = 1000
 # The rate-limit headers of a response, in the order they are sent.
 Headers = list[tuple[str, str]]
 
@@ -82,10 +85,15 @@ class RateLimiter:
             spent_day, spent = self._spent.get(company_id, (day, 0))
             if spent_day != day:
                 spent = 0
-            calls = self._calls.setdefault(token, deque())
+            burst = self._burst(oauth)
+            calls = self._calls.get(token)
+            if calls is None:
+                calls = self._calls[token] = deque(maxlen=max(burst or 0, CALLS_KEPT_UNLIMITED))
+            elif calls and calls[-1] > now:
+                # The clock moved back: calls "after" now are not in the window (and the rest stays in order).
+                calls = self._calls[token] = deque((t for t in calls if t <= now), maxlen=calls.maxlen)
             while calls and calls[0] <= now - s.window_seconds:
                 calls.popleft()
-            burst = self._burst(oauth)
             if s.daily_budget is not None and spent + cost > s.daily_budget:
                 headers = dict(self._headers(burst, len(calls), calls, spent, now))
                 headers["Retry-After"] = str(math.ceil((day + 1) * DAY_SECONDS - now))
@@ -107,7 +115,7 @@ class RateLimiter:
         day = int(now // DAY_SECONDS)
         with self._lock:
             spent_day, spent = self._spent.get(company_id, (day, 0)) if company_id is not None else (day, 0)
-            calls = [t for t in self._calls.get(token or "", ()) if t > now - s.window_seconds]
+            calls = [t for t in self._calls.get(token or "", ()) if now - s.window_seconds < t <= now]
             return self._headers(self._burst(False), len(calls), calls, spent if spent_day == day else 0, now)
 
     def usage(self, now: float) -> tuple[dict[int, int], dict[str, list[float]]]:
@@ -116,7 +124,8 @@ class RateLimiter:
         day = int(now // DAY_SECONDS)
         with self._lock:
             spent = {company: tokens for company, (spent_day, tokens) in self._spent.items() if spent_day == day}
-            calls = {token: [t for t in times if t > now - s.window_seconds] for token, times in self._calls.items()}
+            calls = {token: [t for t in times if now - s.window_seconds < t <= now]
+                     for token, times in self._calls.items()}
         return spent, {token: times for token, times in calls.items() if times}
 
     def _burst(self, oauth: bool) -> int | None:

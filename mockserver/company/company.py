@@ -7,6 +7,7 @@ state of its own in a company has it in `states`, by resource name (resources/re
 """
 from __future__ import annotations
 
+import heapq
 import threading
 import uuid
 from collections import deque
@@ -52,7 +53,9 @@ class Company:
         # Each resource's own state in this company (e.g. "oauth"), new or from a snapshot's company.
         self.states = company_states(company_id, states)
         self.indexes = ActivityIndexes()
-        self.deleted: deque[tuple[float, int]] = deque()  # (deleted_time, id), oldest first, for the purge
+        # (deleted_time, id) of deleted activities, a heap (oldest first) for the purge: a heap, not a queue in
+        # order of deletion, because the clock may move back, so a later deletion can carry an earlier time.
+        self.deleted: list[tuple[float, int]] = []
         self.pages = PageCache()
         self.undo = UndoLog()
         self.on_change: ChangeListener | None = None  # set by the Store (Store.listen)
@@ -70,7 +73,7 @@ class Company:
         """Replace every activity at once (seeding, snapshots); indexes are built in bulk."""
         self.activities = {activity.id: activity for activity in activities}
         self.indexes = ActivityIndexes([a for a in self.activities.values() if a.deleted_time is None])
-        self.deleted = deque(sorted((a.deleted_time.timestamp(), a.id) for a in self.activities.values()
+        self.deleted = list(sorted((a.deleted_time.timestamp(), a.id) for a in self.activities.values()
                                     if a.deleted_time is not None))
         self.next_id = max(self.activities, default=0) + 1
         self.pages.clear()
@@ -86,7 +89,7 @@ class Company:
             if old is not None and not old.is_deleted:
                 self.indexes.remove(old)
             if activity.is_deleted:
-                self.deleted.append((activity.deleted_time.timestamp(), activity.id))  # type: ignore[union-attr]
+                heapq.heappush(self.deleted, (activity.deleted_time.timestamp(), activity.id))  # type: ignore[union-attr]
             else:
                 self.indexes.add(activity)
         self.undo.written(activity.id)
@@ -129,7 +132,7 @@ class Company:
             return  # nothing due: no lock to take on every request
         with self.lock:
             while self.deleted and self.deleted[0][0] + PURGE_AFTER_SECONDS <= now:
-                _, activity_id = self.deleted.popleft()
+                _, activity_id = heapq.heappop(self.deleted)
                 activity = self.activities.get(activity_id)
                 if activity is not None and activity.deleted_time is not None \
                         and activity.deleted_time.timestamp() + PURGE_AFTER_SECONDS <= now:

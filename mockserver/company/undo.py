@@ -27,7 +27,7 @@ class UndoLog:
             "activity_types": dict(company.activity_types),
             "entities": {kind: dict(pool) for kind, pool in company.entities.items()},
             "filters": dict(company.filters),
-            "deleted": deque(company.deleted),
+            "deleted": list(company.deleted),
         }
         self.dirty.clear()
 
@@ -52,4 +52,4 @@ class UndoLog:
         company.activity_types = dict(seeded["activity_types"])
         company.entities = {kind: dict(pool) for kind, pool in seeded["entities"].items()}
         company.filters = dict(seeded["filters"])
-        company.deleted = deque(seeded["deleted"])
+        company.deleted = list(seeded["deleted"])
