@@ -281,7 +281,7 @@ def test_snapshot_keeps_apps_and_tokens(client: FlaskClient) -> None:
     app = add_app(client, ["activities:read"])
     answer = tokens(client, app["client_id"], app["client_secret"])
     snapshot = client.get("/_mock/snapshot").json
-    client.post("/_mock/reset")
+    client.post("/_mock/reset", json={})
     assert client.get("/api/v2/activities", headers=bearer(answer["access_token"])).status_code == 401
     assert client.put("/_mock/snapshot", json=snapshot).status_code == 200
     assert client.get("/api/v2/activities", headers=bearer(answer["access_token"])).status_code == 200
