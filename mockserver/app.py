@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from . import errors, pipeline
 from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
@@ -67,6 +67,8 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     app.extensions["pipedrive_mock"].configure(api_profile=api_profile, unknown_fields=unknown_fields)
     errors.register(app)
     app.before_request(_check_origin)  # first: a refused request reaches nothing else
+    app.before_request(_hold_state_file)
+    app.teardown_request(_release_state_file)
     app.before_request(pipeline.before_request)
     app.after_request(pipeline.after_request)
     resources.register(app)
@@ -74,6 +76,19 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     app.register_blueprint(dashboard_blueprint)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)
     return app
+
+
+def _hold_state_file() -> None:
+    state_file = pipeline.state().state_file
+    if state_file is not None and request.method not in pipeline.SAFE_METHODS:
+        state_file.writing.acquire()
+        g.holds_state_file = state_file
+
+
+def _release_state_file(exc: BaseException | None) -> None:
+    state_file = g.pop("holds_state_file", None)
+    if state_file is not None:
+        state_file.writing.release()
 
 
 def _check_origin() -> None:

@@ -262,7 +262,8 @@ def _persist(response: Response, st: MockState) -> Response:
         state_file.save(st.store)
     except OSError as exc:
         log.error("could not save the state file %s: %s", state_file.path, exc)
-        return error_response(ApiError(f"The write was applied in memory but could not be saved to the "
+        return error_response(ApiError(f"The write was not applied (the mock is back at the last state saved): "
+                                       f"it could not be saved to the "
                                        f"state file {state_file.path}: {exc.strerror}", status=500))
     return response
 

@@ -12,6 +12,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .limits import MAX_TOKEN_CHARS
+
 MAX_PORT = 65535
 
 
@@ -34,6 +36,8 @@ def tokens(admin: str, user: str, control: str | None) -> None:
     for option, value in (("--admin-token", admin), ("--user-token", user), ("--control-token", control)):
         if value is not None and not value.strip():
             raise StartError(f"{option} must not be empty")
+        if value is not None and option != "--control-token" and len(value) > MAX_TOKEN_CHARS:
+            raise StartError(f"{option} may have at most {MAX_TOKEN_CHARS} characters (a state file keeps it)")
     if admin == user:
         raise StartError(f"--admin-token and --user-token must differ (both are {admin!r}): a token names one user")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 
+from . import limits
 from .clock import Clock
 from .company import ChangeListener, Company
 from .constants import ADMIN_TOKEN, DEFAULT_ACTIVITIES, DEFAULT_COMPANY_ID, DEFAULT_SEED, USER_TOKEN
@@ -40,6 +41,7 @@ class Store:
     def create_company(self, *, seed: int = DEFAULT_SEED, activities: int = DEFAULT_ACTIVITIES,
                        admin_token: str | None = None, user_token: str | None = None) -> Company:
         with self._lock:
+            limits.check_companies(len(self._companies))
             company_id = max(self._companies, default=DEFAULT_COMPANY_ID - 1) + 1
             company = Company(company_id, f"Company {company_id}")
             company.on_change = self._listener
@@ -53,6 +55,7 @@ class Store:
 
     def add_user(self, company: Company, name: str, token: str, *, is_admin: bool = False) -> User:
         """A new user of `company`; user ids are unique across companies, as in Pipedrive."""
+        limits.check_token(token)
         with self._lock:
             if token in self._tokens:
                 raise ValueError(f"token {token!r} is already taken")

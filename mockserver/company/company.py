@@ -17,6 +17,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
+from .. import limits
 from ..constants import PURGE_AFTER_SECONDS
 from ..errors import NotFound
 from ..model import ENTITY_KINDS, Activity, ActivityType, Entity, SavedFilter, User
@@ -179,6 +180,7 @@ class Company:
             rules.link_primary_person(values, None)
             if values.get("done"):
                 values["marked_as_done_time"] = now
+            limits.check_next_id(self.next_id)
             activity = Activity(id=self.next_id, company_id=self.id, creator_user_id=user.id,
                                 update_user_id=user.id, add_time=now, update_time=now, **values)
             self.next_id += 1
