@@ -12,9 +12,12 @@ anything is off. The tests run the same workload for a couple of seconds.
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import os
 import random
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -35,6 +38,7 @@ REQUEST_TIMEOUT = 30
 MAX_ERRORS_KEPT = 20
 IDS_PER_QUERY = 100
 STARTUP_TIMEOUT = 60
+SERVER_PIDS: list[int] = []  # of the servers mock_server started, for their peak memory
 URL_LINE = re.compile(r"(http://\S+?:\d+)")
 
 # Each updater thread owns one field of the shared activities; values come from its own counter.
@@ -191,6 +195,84 @@ class Worker(threading.Thread):
             self.walk_violations.append(f"{kind}: never-deleted activities {sorted(missing)} not seen")
 
 
+class Hostile(threading.Thread):
+    """A hostile client beside the workload: oversized and junk bodies, slow and oversized heads, crafted
+    cursors, clock moves. Any 5xx (or a non-JSON error) is an error; no answer is owed to a slow client.
+
+    The clock only moves forward here (1 s to 40 days: deletions get purged meanwhile), so that the
+    workload's own checks (ordered walks, final state) stay exact; backward moves are the state
+    machine's (tests/test_clock_moves.py).
+    """
+
+    KINDS = ("oversized", "junk", "cursor", "slow", "big_head", "clock")
+
+    def __init__(self, index: int, base_url: str, deadline: float, budget: Iterator[int]) -> None:
+        super().__init__(name=f"hostile-{index}", daemon=True)
+        self.base, self.deadline, self.budget = base_url, deadline, budget
+        self.rng = random.Random(1000 + index)
+        self.session = requests.Session()
+        self.by_kind: dict[str, int] = {}
+        self.errors: list[str] = []
+        host, port = base_url.removeprefix("http://").rsplit(":", 1)
+        self.address = (host.strip("[]"), int(port))
+
+    def run(self) -> None:
+        while time.monotonic() < self.deadline and next(self.budget, None) is not None:
+            kind = self.rng.choice(self.KINDS)
+            try:
+                status = getattr(self, f"_{kind}")()
+            except (requests.RequestException, OSError):
+                status = None  # the server may close on a hostile client: that is allowed
+            if status is not None and status >= 500:
+                self.errors.append(f"hostile {kind}: {status}")
+            self.by_kind[f"hostile {kind}"] = self.by_kind.get(f"hostile {kind}", 0) + 1
+
+    def _post(self, path: str, body: bytes, **headers: str) -> int:
+        return self.session.post(f"{self.base}{path}", data=body, timeout=REQUEST_TIMEOUT,
+                                 headers={"x-api-token": TOKEN, "Content-Type": "application/json", **headers}
+                                 ).status_code
+
+    def _oversized(self) -> int:
+        return self._post("/api/v2/activities", b'{"note": "' + b"x" * 1_500_000 + b'"}')
+
+    def _junk(self) -> int:
+        return self._post("/api/v2/activities", b"[" + b",".join([b"{}"] * 300_000) + b"]")
+
+    def _cursor(self) -> int:
+        payload = {"field": self.rng.choice(["id", "update_time", "add_time", "due_date"]),
+                   "fieldValue": self.rng.choice([None, 5, [1], {"a": 1}, True, "9999-12-31T23:59:59-05:00"]),
+                   "sortDirection": "asc", "id": self.rng.choice([1, -1, 2**40, "x"])}
+        cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+        return self.session.get(f"{self.base}/api/v2/activities", timeout=REQUEST_TIMEOUT, headers={"x-api-token": TOKEN},
+                                params={"cursor": cursor, "sort_by": payload["field"]}).status_code
+
+    def _slow(self) -> None:
+        with socket.create_connection(self.address, timeout=REQUEST_TIMEOUT) as client:
+            for byte in f"GET /api/v2/activities/1 HTTP/1.1\r\nHost: {self.address[0]}\r\n".encode():
+                client.sendall(bytes([byte]))
+                time.sleep(0.02)
+        return None
+
+    def _big_head(self) -> int:
+        return self.session.get(f"{self.base}/api/v2/activities/1", timeout=REQUEST_TIMEOUT,
+                                headers={"x-api-token": TOKEN, "x-pad": "x" * 200_000}).status_code
+
+    def _clock(self) -> int:
+        return self.session.post(f"{self.base}/_mock/clock", timeout=REQUEST_TIMEOUT,
+                                 json={"advance": self.rng.randint(1, 40 * 86_400)}).status_code
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The peak resident memory of a process (Linux VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def _prepare(base_url: str) -> list[int]:
     with requests.Session() as session:
         session.headers["x-api-token"] = TOKEN
@@ -223,27 +305,28 @@ def _check_final_state(base_url: str, workers: list[Worker], report: Report) -> 
     report.lost_writes = len(report.lost)
 
 
-def run_workload(base_url: str, seconds: float, threads: int, max_operations: int) -> Report:
-    """Run the mixed workload against a live mock and check everything the clients saw."""
+def run_workload(base_url: str, seconds: float, threads: int, max_operations: int, hostile: int = 0) -> Report:
+    """Run the mixed workload (and `hostile` hostile clients beside it) and check everything the clients saw."""
     shared = _prepare(base_url)
     budget = iter(range(max_operations))  # next() on a range iterator is atomic under the GIL
     fields = list(FIELDS)
     started = time.monotonic()
     workers = [Worker(i, base_url, shared, started + seconds, budget, fields[i] if i < len(fields) else None)
                for i in range(threads)]
-    for worker in workers:
+    attackers = [Hostile(i, base_url, started + seconds, budget) for i in range(hostile)]
+    for worker in [*workers, *attackers]:
         worker.start()
-    for worker in workers:
+    for worker in [*workers, *attackers]:
         worker.join()
-    report = Report(threads=threads, seconds=time.monotonic() - started)
+    report = Report(threads=threads + hostile, seconds=time.monotonic() - started)
     all_added = [activity_id for w in workers for activity_id in w.added]
     report.duplicate_ids = len(all_added) + len(shared) - len(set(all_added) | set(shared))
-    for worker in workers:
+    for worker in [*workers, *attackers]:  # type: ignore[list-item]
         for kind, count in worker.by_kind.items():
             report.by_kind[kind] = report.by_kind.get(kind, 0) + count
         report.error_count += len(worker.errors)
         report.errors += worker.errors[:MAX_ERRORS_KEPT - len(report.errors)]
-        report.walk_violations += worker.walk_violations
+        report.walk_violations += getattr(worker, "walk_violations", [])
     report.operations = sum(report.by_kind.values())
     _check_final_state(base_url, workers, report)
     return report
@@ -258,6 +341,7 @@ def mock_server(activities: int = 200, threads: int = 8) -> Iterator[str]:
          "--activities", str(activities), "--threads", str(threads)],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONPATH": str(root)})
+    SERVER_PIDS.append(process.pid)
     try:
         line = process.stdout.readline() if process.stdout else ""  # the server prints its URL first
         found = URL_LINE.search(line)
@@ -280,13 +364,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=16, help="client threads (default 16)")
     parser.add_argument("--max-operations", type=int, default=1_000_000, help="stop after this many calls")
     parser.add_argument("--url", help="base URL of a running mock (default: start one on 127.0.0.1)")
+    parser.add_argument("--hostile", type=int, default=0, help="hostile client threads beside the workload "
+                        "(oversized and junk bodies, slow clients, big heads, crafted cursors, clock moves)")
     args = parser.parse_args(argv)
+    peak = None
     if args.url:
-        report = run_workload(args.url.rstrip("/"), args.seconds, args.threads, args.max_operations)
+        report = run_workload(args.url.rstrip("/"), args.seconds, args.threads, args.max_operations, args.hostile)
     else:
         with mock_server() as url:
-            report = run_workload(url, args.seconds, args.threads, args.max_operations)
-    print(report.summary())
+            report = run_workload(url, args.seconds, args.threads, args.max_operations, args.hostile)
+            peak = peak_rss_mb(SERVER_PIDS[-1])
+    print(report.summary() + (f"; server peak RSS: {peak:.0f} MB" if peak is not None else ""))
     for problem in [*report.errors, *report.walk_violations, *report.lost[:MAX_ERRORS_KEPT]]:
         print("  ", problem)
     return 0 if report.clean else 1
