@@ -100,7 +100,7 @@ def test_added_activity_type_is_gone_after_reset_and_kept_by_snapshot(client: An
     _add(api, name="Video call")
     snapshot = client.get("/_mock/snapshot").get_json()
     assert snapshot["companies"][0]["activity_types"][-1]["key_string"] == "video_call"
-    client.post("/_mock/reset")
+    client.post("/_mock/reset", json={})
     assert len(api("GET", "/v1/activityTypes").get_json()["data"]) == 6
     client.put("/_mock/snapshot", json=snapshot)
     assert api("GET", "/v1/activityTypes").get_json()["data"][-1]["icon_key"] == "camera"
