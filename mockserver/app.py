@@ -5,11 +5,11 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 
 from . import errors, pipeline
 from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
-                        UNKNOWN_FIELDS_REJECT)
+                        UNKNOWN_FIELDS_REJECT, body_limit)
 from .contract import Contract, spec_text
 from .journal import Journal
 from . import resources
@@ -21,8 +21,18 @@ from .store import Store
 from .resources.webhooks import Deliveries, StoreRegistry, Targets
 
 
+class MockRequest(Request):
+    """A request whose body limit is the app's, or the snapshot PUT's own (constants.body_limit)."""
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        return body_limit(self.method, self.path, super().max_content_length)
+
+
 class MockFlask(Flask):
     """Flask, minus a per-call check, plus the delay of injected faults (POST /_mock/faults)."""
+
+    request_class = MockRequest
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
         body = super().wsgi_app(environ, start_response)

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from .constants import body_limit
 from .pipeline import ANSWER_DELAY, SERVER_HOLDS_ANSWERS
 
 Scope = MutableMapping[str, Any]
@@ -33,7 +34,8 @@ _DROPPED = frozenset({b"transfer-encoding"})
 class InlineWSGI:
     """An ASGI app that calls the WSGI app `app` on the event loop for each HTTP request.
 
-    `max_body` bytes of a request body are read at most; the app sees a body over its limit as
+    `max_body` bytes of a request body are read at most (the snapshot's PUT has a limit of its own,
+    constants.body_limit); the app sees a body over its limit as
     longer than the limit and refuses it (413) without the rest being kept in memory.
     """
 
@@ -44,7 +46,7 @@ class InlineWSGI:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return  # websockets are not served, and serving.py turns lifespan events off
-        body = await self._read_body(receive)
+        body = await self._read_body(receive, body_limit(scope["method"], scope["path"], self.max_body))
         if body is None:
             return  # the client went away
         environ = _environ(scope, body)
@@ -76,7 +78,7 @@ class InlineWSGI:
                                 for name, value in headers]})
         await send({"type": "http.response.body", "body": b"".join(written)})
 
-    async def _read_body(self, receive: Receive) -> bytes | None:
+    async def _read_body(self, receive: Receive, limit: int | None) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -88,7 +90,7 @@ class InlineWSGI:
             chunks.append(chunk)
             size += len(chunk)
             more = message.get("more_body", False)
-            if self.max_body is not None and size > self.max_body:
+            if limit is not None and size > limit:
                 break  # enough to know it is too large
         return b"".join(chunks)
 

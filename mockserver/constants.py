@@ -17,6 +17,17 @@ PURGE_AFTER_SECONDS: Final = 30 * 24 * 3600
 
 # Request bodies larger than this are refused with 413 before they are parsed.
 MAX_BODY_BYTES: Final = 1024 * 1024
+# PUT /_mock/snapshot takes what GET /_mock/snapshot gives, which passes 1 MiB at ~1,500 activities: its
+# limit is its own (about 300,000 activities' worth).
+SNAPSHOT_PATH: Final = "/_mock/snapshot"
+SNAPSHOT_MAX_BODY_BYTES: Final = 256 * 1024 * 1024
+
+
+def body_limit(method: str, path: str, default: int | None) -> int | None:
+    """The most bytes a request's body may have: `default` (the app's), the snapshot's own for its PUT."""
+    if method == "PUT" and path.rstrip("/") == SNAPSHOT_PATH:
+        return max(default or 0, SNAPSHOT_MAX_BODY_BYTES)
+    return default
 
 JOURNAL_SIZE: Final = 1000
 # What the journal keeps of each request, at most (README, "Journal"): with these, an entry holds at most

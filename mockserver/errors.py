@@ -152,7 +152,7 @@ def _http_error(exc: HTTPException) -> Response:
         api_error = ApiError(f"Method not allowed; this path allows {allowed}", status=405,
                              headers={"Allow": allowed})
     elif status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        limit = request.max_content_length if has_request_context() else current_app.config.get("MAX_CONTENT_LENGTH")
         api_error = PayloadTooLarge(f"Request body too large: the limit is {limit} bytes" if limit
                                     else "Request body too large")
     else:

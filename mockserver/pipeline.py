@@ -281,7 +281,7 @@ def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState
         violations = [*(ctx.violations or ()), *ctx.ignored]
     body = None
     if req.environ.get("CONTENT_LENGTH") and req.content_length:
-        if req.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or req.content_length):
+        if req.content_length > (req.max_content_length or req.content_length):
             violations.append(f"The request body ({req.content_length} bytes) is over the size limit")
         elif req.mimetype == FORM_TYPE:
             body = orjson.dumps(req.form.to_dict())  # secrets masked when the journal is read

@@ -10,9 +10,12 @@ import subprocess
 import sys
 import tracemalloc
 
+import orjson
 import pytest
+import requests
 
-from pipedrive_mock import ADMIN_TOKEN, Store, create_app
+import pipedrive_mock
+from pipedrive_mock import ADMIN_TOKEN, Store, constants, create_app
 from pipedrive_mock.constants import JOURNAL_BODY_BYTES, JOURNAL_SIZE, MAX_BODY_BYTES, MAX_HEAD_BYTES
 from test_serve import ROOT, START_TIMEOUT, _address, serving
 
@@ -103,3 +106,34 @@ def test_waitress_says_at_start_it_is_for_trusted_clients_only() -> None:
         process.kill()
         process.wait(START_TIMEOUT)
     assert "trusted clients only" in warning
+
+
+def test_snapshot_over_the_body_limit_is_put_back_over_http() -> None:
+    with pipedrive_mock.serve(seed=2, activities=2500) as mock:
+        url = f"{mock.url}/_mock/snapshot"
+        taken = requests.get(url, timeout=30)
+        assert len(taken.content) > MAX_BODY_BYTES  # what GET gives, PUT takes, whatever the API's limit
+        requests.post(f"{mock.v2_url}/activities", json={"subject": "After the snapshot"},
+                      headers={"x-api-token": mock.admin_token}, timeout=10).raise_for_status()
+        put = requests.put(url, data=taken.content, headers={"Content-Type": "application/json"}, timeout=60)
+        assert put.status_code == 200, put.text[:300]
+        restored = put.json()["companies"]
+        assert restored == orjson.loads(taken.content)["companies"]  # the activity added since is gone
+        assert len(mock.store.company(1).activities) == 2500
+
+
+def test_snapshot_body_has_a_limit_of_its_own_and_other_bodies_keep_theirs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(constants, "SNAPSHOT_MAX_BODY_BYTES", 2 * MAX_BODY_BYTES)
+    with pipedrive_mock.serve(activities=3) as mock:
+        before = requests.get(f"{mock.url}/_mock/snapshot", timeout=10).json()["companies"]
+        over = b'{"companies": [' + b" " * (2 * MAX_BODY_BYTES) + b"]}"
+        refused = requests.put(f"{mock.url}/_mock/snapshot", data=over,
+                               headers={"Content-Type": "application/json"}, timeout=30)
+        assert refused.status_code == 413
+        assert f"the limit is {2 * MAX_BODY_BYTES} bytes" in refused.json()["error"]
+        api = requests.post(f"{mock.v2_url}/activities", data=b" " * (MAX_BODY_BYTES + 1),
+                            headers={"x-api-token": mock.admin_token, "Content-Type": "application/json"},
+                            timeout=30)
+        assert api.status_code == 413 and f"the limit is {MAX_BODY_BYTES} bytes" in api.json()["error"]
+        assert requests.get(f"{mock.url}/_mock/snapshot", timeout=10).json()["companies"] == before
