@@ -2,18 +2,22 @@
 
 After any move (back, forward, to the ends of its range) the 30-day purge, the burst window and the daily
 budget behave as a plain model of them says, and with the clock frozen no per-token bookkeeping grows.
+OAuth codes and tokens stay valid exactly until their instant after any moves; webhook retries, bans and
+deletions after a clock moved back are in test_webhook_delivery.py.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import settings, strategies as st
+from hypothesis import given, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from pipedrive_mock import ADMIN_TOKEN, Store, create_app
-from pipedrive_mock.constants import PURGE_AFTER_SECONDS
+from pipedrive_mock.constants import (ACCESS_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, PURGE_AFTER_SECONDS,
+                                      REFRESH_TOKEN_IDLE_SECONDS)
 from pipedrive_mock.ratelimit import CALLS_KEPT_UNLIMITED, DAY_SECONDS
 from pipedrive_mock.times import CLOCK_EARLIEST, CLOCK_LATEST
+from test_oauth_flow import REDIRECT, basic, bearer, consent
 
 BASE = 1_735_689_600  # 2025-01-01T00:00:00Z
 HEADERS = {"x-api-token": ADMIN_TOKEN}
@@ -136,3 +140,29 @@ def test_frozen_clock_keeps_per_token_bookkeeping_bounded() -> None:
     for _ in range(CALLS_KEPT_UNLIMITED + 200):
         assert client.get("/api/v2/activities/1", headers=HEADERS).status_code == 200
     assert max(len(c) for c in app.extensions["pipedrive_mock"].rate_limit._calls.values()) <= CALLS_KEPT_UNLIMITED
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(moves, min_size=1, max_size=6))
+def test_oauth_tokens_after_any_clock_moves_are_valid_exactly_until_their_instant(path: list[float]) -> None:
+    """A code, access token and refresh token expire at an instant of the mock clock: after any moves
+    (back, forward, to the ends of the range) each works exactly while the clock is before its instant."""
+    app = create_app(Store.default(seed=1, activities=1))
+    client = app.test_client()
+    assert client.post("/_mock/clock", json={"now": _text(BASE)}).status_code == 200
+    code = consent(client)["code"][0]
+    issued = client.post("/oauth/token", headers=basic(), data={"grant_type": "authorization_code", "code": code,
+                                                                  "redirect_uri": REDIRECT}).json
+    second = consent(client)["code"][0]
+    for to in path:
+        assert client.post("/_mock/clock", json={"now": _text(to)}).status_code == 200
+        listed = client.get("/api/v2/activities", headers=bearer(issued["access_token"]))
+        assert listed.status_code == (200 if to < BASE + ACCESS_TOKEN_LIFETIME_SECONDS else 401), listed.json
+    exchanged = client.post("/oauth/token", headers=basic(), data={"grant_type": "authorization_code",
+                                                                     "code": second, "redirect_uri": REDIRECT})
+    assert exchanged.status_code == (200 if path[-1] < BASE + CODE_LIFETIME_SECONDS else 400), exchanged.json
+    renewed = client.post("/oauth/token", headers=basic(), data={"grant_type": "refresh_token",
+                                                                   "refresh_token": issued["refresh_token"]})
+    assert renewed.status_code == (200 if path[-1] < BASE + REFRESH_TOKEN_IDLE_SECONDS else 400), renewed.json
+    if renewed.status_code == 200:  # the new access token counts its lifetime from the moved clock's now
+        assert client.get("/api/v2/activities", headers=bearer(renewed.json["access_token"])).status_code == 200

@@ -183,6 +183,39 @@ def test_three_days_without_success_delete_the_webhook(rig: Rig) -> None:
     assert rig.log("deleted")[0].webhook_id == webhook.id
 
 
+def test_ban_after_the_clock_moved_back_lasts_30_minutes_from_the_new_now(rig: Rig) -> None:
+    webhook = rig.subscribe()
+    rig.receiver.fail_next(10)
+    for n in range(10):
+        rig.add(subject=f"n{n}")
+        rig.settle()
+    assert webhook.banned_at is not None
+    rig.store.clock.set(START - 24 * 3600)  # a day back: the ban must not now last a day and a half hour
+    rig.add(subject="still banned")
+    rig.settle()
+    assert "banned" in rig.log("dropped")[-1].error
+    rig.store.clock.advance(30 * 60)
+    rig.settle()
+    rig.add(subject="after the ban")
+    assert rig.receiver.wait_for()[0]["data"]["subject"] == "after the ban"
+
+
+def test_deletion_after_the_clock_moved_back_counts_three_days_from_the_new_now(rig: Rig) -> None:
+    webhook = rig.subscribe()
+    rig.receiver.fail_next(4)
+    rig.add()
+    rig.settle()
+    rig.store.clock.set(START - 10 * 24 * 3600)
+    rig.settle()
+    assert webhook.id in rig.company.webhooks.items  # moving back is not three days without success
+    rig.store.clock.advance(3 * 24 * 3600 - 1)
+    rig.settle()
+    assert webhook.id in rig.company.webhooks.items
+    rig.store.clock.advance(1)
+    rig.settle()
+    assert webhook.id not in rig.company.webhooks.items
+
+
 def test_lane_over_its_limit_drops_and_logs(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(delivery, "LANE_LIMIT", 2)
     rig.subscribe(subscription_url="http://127.0.0.1:9/never")  # the discard port: refused at once

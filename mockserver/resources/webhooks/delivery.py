@@ -337,8 +337,11 @@ class Deliveries:
         if self._banned(webhook, now) and not self.clock.frozen:
             wake.append(webhook.banned_at + BAN_SECONDS - now)  # type: ignore[operator]
         if webhook.failing_since is not None:
+            # A clock moved back before the failures began counts from now, and keeps counting from there
+            # (failing_since is never before the last success or the subscription, so normally it is not it).
+            webhook.failing_since = min(webhook.failing_since, now)
             since = webhook.last_success_time if webhook.last_success_time is not None else webhook.add_time
-            since = min(since, now)
+            since = min(since, webhook.failing_since)
             if now - since >= DELETE_AFTER_SECONDS:
                 self._delete(webhook, now)
             elif not self.clock.frozen:
