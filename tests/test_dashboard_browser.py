@@ -212,3 +212,15 @@ def test_dashboard_fresh_start_clears_faults_and_the_clock(page: Page, url: str)
     expect(page.locator("#faults-table")).to_contain_text("No faults")
     expect(page.locator("#clock-now")).to_contain_text("flowing")
     assert requests.get(f"{url}/api/v2/activities/1", headers=TOKEN, timeout=10).status_code == 200
+
+
+def test_dashboard_consent_chosen_on_the_page_authorizes_apps_as_that_user(page: Page, url: str) -> None:
+    open_view(page, url, "controls")
+    page.locator("#consent-1").select_option("2")
+    expect(page.locator("#consent-table")).to_contain_text("admin again")
+    authorized = requests.get(f"{url}/oauth/authorize", allow_redirects=False, timeout=10, params={
+        "client_id": "mock-client-id", "redirect_uri": "http://127.0.0.1:5000/callback"})
+    assert authorized.status_code == 302 and "code=1.2." in authorized.headers["Location"]
+    page.get_by_role("button", name="admin again").click()
+    expect(page.locator("#consent-table")).to_contain_text("the admin (default)")
+    assert requests.get(f"{url}/_mock/oauth/consent", timeout=10).json()["consent"][0]["user_id"] == 1

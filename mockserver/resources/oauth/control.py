@@ -1,8 +1,8 @@
-"""The control API's OAuth apps (on the control blueprint: same token, same checks)."""
+"""The control API's OAuth apps and who consents (on the control blueprint: same token, same checks)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response
 
@@ -11,6 +11,10 @@ from ...errors import BadRequest, json_response
 from ...pipeline import current, state
 from ...routes.control import blueprint
 from .grants import OAuthApp
+from .server import OAuthServer
+
+if TYPE_CHECKING:
+    from ...company import Company
 
 
 def app_dict(company_id: int, app: OAuthApp) -> dict[str, Any]:
@@ -33,3 +37,22 @@ def add_oauth_app() -> Response:
     except ValueError as exc:
         raise BadRequest(f"Invalid value for field 'client_id': {exc}") from None
     return json_response(app_dict(company.id, app), 201)
+
+
+def consent_dict(company: Company) -> dict[str, Any]:
+    user = OAuthServer.consenter(company)
+    return {"company_id": company.id, "user_id": user.id, "name": user.name,
+            "chosen": company.oauth.consenter is not None and company.oauth.consenter == user.id}
+
+
+@blueprint.get("/oauth/consent")
+def list_consent() -> Response:
+    return json_response({"consent": [consent_dict(c) for c in sorted(state().store.companies(), key=lambda c: c.id)]})
+
+
+@blueprint.post("/oauth/consent")
+def choose_consent() -> Response:
+    body = current().body
+    company = state().store.company(body.get("company_id", DEFAULT_COMPANY_ID))
+    OAuthServer.choose_consenter(company, body["user_id"])
+    return json_response(consent_dict(company))

@@ -107,8 +107,10 @@ class Authority:
         self.codes: dict[str, Grant] = {}
         self.access_tokens: dict[str, Grant] = {}
         self.refresh_tokens: dict[str, Grant] = {}
-        self._pristine: tuple[dict[str, OAuthApp], dict[str, Grant], dict[str, Grant], dict[str, Grant]] = \
-            (dict(self.apps), {}, {}, {})
+        # Who consents when authorize names no user (POST /_mock/oauth/consent, the dashboard); None: the admin.
+        self.consenter: int | None = None
+        self._pristine: tuple[dict[str, OAuthApp], dict[str, Grant], dict[str, Grant], dict[str, Grant],
+                              int | None] = (dict(self.apps), {}, {}, {}, None)
 
     # -- apps -------------------------------------------------------------------------------------
     def add_app(self, name: str, redirect_uris: tuple[str, ...], scopes: tuple[str, ...],
@@ -193,11 +195,12 @@ class Authority:
     # -- seeded state, reset and snapshots ------------------------------------------------------------
     def mark_pristine(self) -> None:
         with self._lock:
-            self._pristine = (dict(self.apps), dict(self.codes), dict(self.access_tokens), dict(self.refresh_tokens))
+            self._pristine = (dict(self.apps), dict(self.codes), dict(self.access_tokens), dict(self.refresh_tokens),
+                              self.consenter)
 
     def reset(self) -> None:
         with self._lock:
-            apps, codes, access, refresh = self._pristine
+            apps, codes, access, refresh, self.consenter = self._pristine
             self.apps, self.codes = dict(apps), dict(codes)
             self.access_tokens, self.refresh_tokens = dict(access), dict(refresh)
 
@@ -206,7 +209,8 @@ class Authority:
             return {"apps": [_plain(asdict(a)) for a in self.apps.values()],
                     "codes": [_plain(asdict(g)) for g in self.codes.values()],
                     "access_tokens": [_plain(asdict(g)) for g in self.access_tokens.values()],
-                    "refresh_tokens": [_plain(asdict(g)) for g in self.refresh_tokens.values()]}
+                    "refresh_tokens": [_plain(asdict(g)) for g in self.refresh_tokens.values()],
+                    "consenter": self.consenter}
 
     @classmethod
     def load(cls, company_id: int, data: dict[str, Any] | None) -> Authority:
@@ -226,6 +230,7 @@ class Authority:
                     raise ValueError(f"OAuth {key[:-1].replace('_', ' ')} {grant.value[:8]}... does not belong "
                                      f"to company {company_id}")
                 grants[grant.value] = grant
+        authority.consenter = data.get("consenter")
         authority.mark_pristine()
         return authority
 

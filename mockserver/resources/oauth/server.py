@@ -35,7 +35,8 @@ class OAuthServer:
 
     # -- GET /oauth/authorize ---------------------------------------------------------------------------
     def consent(self, client_id: str | None, redirect_uri: str | None, user_id: int | None, now: float) -> Grant:
-        """The code of a consent given at once: by `user_id`, else by the admin of the first company with the app."""
+        """The code of a consent given at once: by `user_id`, else in the first company with the app by the user
+        chosen to consent there (`choose_consenter`), else by its admin."""
         if user_id is not None:
             user = self._user(user_id)
             company = self.store.company(user.company_id)
@@ -47,10 +48,24 @@ class OAuthServer:
             if not found:
                 raise oauth_error(CLIENT_INVALID)
             company, app = found[0]
-            user = next(u for u in company.users.values() if u.is_admin)
+            user = self.consenter(company)
         company.oauth.check_redirect(app, redirect_uri)
         assert redirect_uri is not None
         return company.oauth.authorize(app, user.id, redirect_uri, now)
+
+    @staticmethod
+    def consenter(company: Company) -> User:
+        """Who consents in `company` when authorize names no user: the chosen user while it exists, else the admin."""
+        chosen = company.users.get(company.oauth.consenter) if company.oauth.consenter is not None else None
+        return chosen or next(u for u in company.users.values() if u.is_admin)
+
+    @staticmethod
+    def choose_consenter(company: Company, user_id: int | None) -> None:
+        """Have `user_id` (a user of `company`) consent there from now on; None: its admin again."""
+        if user_id is not None and user_id not in company.users:
+            raise BadRequest(f"Invalid value for field 'user_id': {user_id} is not a user of company {company.id} "
+                             f"(GET /_mock/users lists them)")
+        company.oauth.consenter = user_id
 
     # -- POST /oauth/token ------------------------------------------------------------------------------
     def token(self, credentials: tuple[str, str] | None, form: dict[str, str], now: float) -> Issued:

@@ -1,5 +1,5 @@
-// Controls: the clock, faults, rate limits with gauges of what is left, reset and reseed, and webhooks
-// (their panel appears when the server has the webhook control endpoints).
+// Controls: the clock, faults, rate limits with gauges of what is left, reset and reseed, who consents to
+// OAuth apps, and webhooks (the OAuth and webhook panels appear when the server has their endpoints).
 import { del, get, post, probe } from "./api.js";
 import { attempt, field, gauge, h, replace, select } from "./dom.js";
 
@@ -16,9 +16,11 @@ export async function show(root) {
     h("div", { class: "card", id: "limits-card" }, h("h2", {}, "Rate limits"), h("div", { id: "limits-form" }),
       h("div", { id: "limits-gauges" })),
     h("div", { class: "card", id: "state-card" }, h("h2", {}, "Reset and reseed"), stateForms()),
+    h("div", { class: "card", id: "consent-card", hidden: true }, h("h2", {}, "OAuth consent"),
+      h("div", { id: "consent-body" })),
     h("div", { class: "card wide", id: "webhooks-card", hidden: true }, h("h2", {}, "Webhooks"),
       h("div", { id: "webhooks-body" }))));
-  await Promise.all([refresh(), limitsForm()]);
+  await Promise.all([refresh(), limitsForm(), renderConsent()]);
 }
 
 export async function poll() {
@@ -136,7 +138,7 @@ function stateForms() {
       h("button", { type: "button", id: "reset-one", onclick: () => attempt(() =>
         post("/_mock/reset", { company_id: Number(company.value) }), `Company ${company.value} reset`) }, "Reset company"),
       h("button", { type: "button", id: "reset-everything", class: "danger", onclick: () => attempt(async () => {
-        await post("/_mock/reset", { everything: true }); await refresh(); await limitsForm();
+        await post("/_mock/reset", { everything: true }); await refresh(); await limitsForm(); await renderConsent();
       }, "Fresh start: everything reset") }, "Fresh start")),
     h("form", { class: "row", onsubmit: (e) => {
       e.preventDefault();
@@ -145,6 +147,34 @@ function stateForms() {
       attempt(() => post("/_mock/seed", body), `Company ${company.value} reseeded`);
     } }, field("Company", company), field("Seed", seed), field("Activities", activities),
     h("button", { type: "submit", id: "reseed" }, "Reseed")));
+}
+
+// Not polled: a list that redraws itself would close a menu the developer has open.
+async function renderConsent() {
+  const consent = await probe("/_mock/oauth/consent");
+  const card = document.getElementById("consent-card");
+  if (consent === null) { card.hidden = true; return; } // a server without OAuth
+  card.hidden = false;
+  const { users } = await get("/_mock/users");
+  const rows = consent.consent.slice(0, 20).map((c) => {
+    const options = users.filter((u) => u.company_id === c.company_id)
+      .map((u) => [u.id, `${u.name} (#${u.id}${u.is_admin ? ", admin" : ""})`]);
+    const choice = select({ id: `consent-${c.company_id}`, onchange: (e) => attempt(async () => {
+      const chosen = await post("/_mock/oauth/consent", { company_id: c.company_id, user_id: Number(e.target.value) });
+      await renderConsent();
+      return chosen;
+    }, `Company ${c.company_id}: apps are now authorized as user ${e.target.value}`) }, options, c.user_id);
+    return h("tr", {}, h("td", { class: "num" }, c.company_id), h("td", {}, choice),
+      h("td", {}, c.chosen ? h("button", { type: "button", class: "small", onclick: () => attempt(async () => {
+        await post("/_mock/oauth/consent", { company_id: c.company_id, user_id: null }); await renderConsent();
+      }, `Company ${c.company_id}: apps are authorized as its admin again`) }, "admin again")
+        : h("span", { class: "muted" }, "the admin (default)")));
+  });
+  replace(document.getElementById("consent-body"),
+    h("p", { class: "muted" }, "GET /oauth/authorize has no login page: it consents at once, as the user chosen here ",
+      "(or its user_id parameter's user)."),
+    h("table", { id: "consent-table", class: "rows compact" },
+      h("thead", {}, h("tr", {}, ["company", "consents as", ""].map((t) => h("th", {}, t)))), h("tbody", {}, rows)));
 }
 
 async function renderWebhooks() {
