@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from .constants import body_limit
-from .pipeline import ANSWER_DELAY, SERVER_HOLDS_ANSWERS
+from .pipeline import ANSWER_DELAY, REQUEST_BODY, SERVER_HOLDS_ANSWERS
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -119,6 +119,7 @@ def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
         SERVER_HOLDS_ANSWERS: True,
+        REQUEST_BODY: body,
     }
     for name, value in scope["headers"]:
         if name in _DROPPED:

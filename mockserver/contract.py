@@ -107,15 +107,27 @@ class Parameter:
         return raw
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether `value` nests containers more than `limit` levels deep (iterative: no recursion to exhaust)."""
+def _shape(value: Any, limit: int) -> tuple[bool, bool]:
+    """Whether `value` nests containers more than `limit` levels deep, and whether it holds a float.
+
+    Iterative (no recursion to exhaust), one walk for both: most bodies hold no float, and then the
+    contract's integers need no second look (`floats_for_integers`).
+    """
     level: list[Any] = [value]
+    floats = False
     for _ in range(limit + 1):
-        level = [child for node in level if isinstance(node, (dict, list))
-                 for child in (node.values() if isinstance(node, dict) else node)]
-        if not level:
-            return False
-    return True
+        below: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                below.extend(node.values())
+            elif isinstance(node, list):
+                below.extend(node)
+            elif type(node) is float:
+                floats = True
+        if not below:
+            return False, floats
+        level = below
+    return True, floats
 
 
 @dataclass
@@ -227,14 +239,18 @@ class Operation:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             return None, [Violation(not_json_message(raw, exc))]
-        if _depth_exceeds(body, MAX_BODY_DEPTH):
+        too_deep, floats = _shape(body, MAX_BODY_DEPTH)
+        if too_deep:
             return None, [Violation(f"The request body nests more than {MAX_BODY_DEPTH} levels deep")]
-        return body, self.check_json(body)
+        return body, self.check_json(body, floats)
 
-    def check_json(self, body: Any) -> list[Violation]:
-        """Every violation of a parsed body; an unknown field is an `UnknownField`, which says where it is."""
-        violations = [body_violation(e) for e in self._body_validator.iter_errors(body)]
-        return violations + floats_for_integers(self.body_schema, body, ())
+    def check_json(self, body: Any, floats: bool = True) -> list[Violation]:
+        """Every violation of a parsed body; an unknown field is an `UnknownField`, which says where it is.
+        `floats=False`: the body holds no float, so no integer can be one."""
+        # is_valid is the validator's fast path; errors are only gathered for a body that has some.
+        violations = ([] if self._body_validator.is_valid(body)
+                      else [body_violation(e) for e in self._body_validator.iter_errors(body)])
+        return violations + floats_for_integers(self.body_schema, body, ()) if floats else violations
 
 
 class ContractError(MockServerError):

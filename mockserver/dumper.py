@@ -25,19 +25,34 @@ class _Unsupported(Exception):
 
 
 def compile_schema(schema: Schema) -> Dump:
-    """A function that dumps one object as `schema.dump(obj)` does (its `only` and `exclude` applied)."""
+    """A function that dumps one object as `schema.dump(obj)` does (its `only` and `exclude` applied).
+
+    Made as the source of one dict display (`{"id": obj.id, "add_time": _c2(obj.add_time), ...}`) and
+    compiled, as `dataclasses` makes its methods: no loop, no call for a plain field, about twice as
+    fast as a loop over getters.
+    """
+    namespace: dict[str, Any] = {}
     try:
-        plan = tuple((field.data_key or name, _getter(name, field)) for name, field in schema.dump_fields.items())
+        items = [f"{field.data_key or name!r}: {_expression(name, field, namespace)}"
+                 for name, field in schema.dump_fields.items()]
     except _Unsupported:
         return schema.dump
-    return lambda obj: {key: get(obj) for key, get in plan}
+    source = f"def dump(obj):\n    return {{{', '.join(items)}}}\n"
+    exec(compile(source, f"<dump of {type(schema).__name__}>", "exec"), namespace)  # noqa: S102 - our own source
+    return namespace["dump"]  # type: ignore[no-any-return]
 
 
-def _getter(name: str, field: fields.Field) -> Convert:
-    """The output value of `field` from the whole object."""
+def _expression(name: str, field: fields.Field, namespace: dict[str, Any]) -> str:
+    """The source of the output value of `field` from the whole object, `obj`; helpers go in `namespace`."""
+    def helper(function: Convert) -> str:
+        key = f"_c{len(namespace)}"
+        namespace[key] = function
+        return key
+
     if type(field) is fields.Function and field.serialize_func is not None:
-        return field.serialize_func  # type: ignore[return-value]
-    read = attrgetter(field.attribute or name)
+        return f"{helper(field.serialize_func)}(obj)"  # type: ignore[arg-type]
+    attribute = field.attribute or name
+    read = f"obj.{attribute}" if attribute.isidentifier() else f"{helper(attrgetter(attribute))}(obj)"
     if type(field) in _PLAIN:
         return read
     if type(field) is fields.DateTime:
@@ -49,7 +64,11 @@ def _getter(name: str, field: fields.Field) -> Convert:
         convert = lambda values: [item(value) for value in values]  # noqa: E731
     else:
         raise _Unsupported(type(field).__name__)
-    return lambda obj: None if (value := read(obj)) is None else convert(value)
+    return f"{helper(_or_none(convert))}({read})"
+
+
+def _or_none(convert: Convert) -> Convert:
+    return lambda value: None if value is None else convert(value)
 
 
 def _mapping(schema: Schema) -> Convert:

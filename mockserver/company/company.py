@@ -12,7 +12,6 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from .. import limits
 from ..constants import PURGE_AFTER_SECONDS
 from ..errors import NotFound
-from ..model import ENTITY_KINDS, Activity, ActivityType, Entity, SavedFilter, User
+from ..model import ENTITY_KINDS, Activity, ActivityType, Entity, SavedFilter, User, replaced
 from ..resources.activities import rules
 from .indexes import ActivityIndexes, key_ids
 from .pages import PageCache
@@ -198,7 +197,7 @@ class Company:
             rules.link_primary_person(values, current)
             if "done" in values and values["done"] != current.done:
                 values["marked_as_done_time"] = now if values["done"] else None
-            activity = replace(current, update_time=now, update_user_id=user.id, **values)
+            activity = replaced(current, update_time=now, update_user_id=user.id, **values)
             self._put(activity)
             return activity
 
@@ -207,7 +206,7 @@ class Company:
             current = self.get(activity_id)
             if current.is_deleted:
                 raise NotFound()
-            activity = replace(current, deleted_time=now, update_time=now, update_user_id=user.id)
+            activity = replaced(current, deleted_time=now, update_time=now, update_user_id=user.id)
             self._put(activity)
             return activity
 

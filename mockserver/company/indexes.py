@@ -87,10 +87,11 @@ class ActivityIndexes:
         """`new` in the place of `old` (the same id, both live): only the keys that changed move.
         An update changes update_time, rarely due_date, never the id or add_time: 2 index writes, not 8."""
         for field, index in self.by_field.items():
-            old_key, new_key = sort_key(field, old), sort_key(field, new)
-            if old_key != new_key:
-                index.remove(old_key)
-                index.add(new_key)
+            # A key is the field's value and the id: where the value is the same, so is the key.
+            if field == "id" or getattr(old, field) == getattr(new, field):
+                continue
+            index.remove(sort_key(field, old))
+            index.add(sort_key(field, new))
         self._count_open(old, -1)
         self._count_open(new, 1)
 

@@ -8,6 +8,7 @@ import orjson
 from flask import Blueprint, Response
 
 from ...company import page_key
+from ...loader import compile_load
 from ...pipeline import current, load_body
 from ...response import envelope, json_response, list_body
 from . import listing, rules
@@ -17,11 +18,11 @@ from .schemas import ActivityInputSchema
 
 blueprint = Blueprint("activities", __name__)
 RESOURCE = Resource("activities", (blueprint,))
-_INPUT = ActivityInputSchema()
+_INPUT = compile_load(ActivityInputSchema())
 # Partial only at the top level: `partial=True` would reach into nested attendees and participants
 # and skip their defaults, so an update would store an attendee without `name` or a participant
 # without `primary`, which the v2 response schema requires.
-_INPUT_PARTIAL = ActivityInputSchema(partial=tuple(ActivityInputSchema._declared_fields))
+_INPUT_PARTIAL = compile_load(ActivityInputSchema(partial=tuple(ActivityInputSchema._declared_fields)))
 
 
 @blueprint.get("/api/v2/activities")

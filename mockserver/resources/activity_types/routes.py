@@ -5,6 +5,7 @@ import orjson
 from flask import Blueprint, Response
 
 from ...errors import Forbidden
+from ...loader import compile_load
 from ...pipeline import current, load_body
 from ...response import envelope
 from ..resource import Resource
@@ -14,7 +15,7 @@ from .schemas import ActivityTypeInputSchema, ActivityTypeV1Schema
 blueprint = Blueprint("activity_types", __name__)
 RESOURCE = Resource("activity_types", (blueprint,))
 _V1 = ActivityTypeV1Schema()
-_INPUT = ActivityTypeInputSchema()
+_INPUT = compile_load(ActivityTypeInputSchema())
 
 
 def _admin_only() -> None:
