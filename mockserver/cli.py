@@ -142,7 +142,7 @@ def build_app(args: argparse.Namespace) -> Flask:
 def serve(args: argparse.Namespace) -> int:
     from . import accesslog
 
-    accesslog.configure(args.log_level, args.log_format, args.access_log)
+    lines = accesslog.configure(args.log_level, args.log_format, args.access_log)
     check(args)
     try:
         sock = serving.bind(args.host, args.port)  # before seeding: a port in use is told at once
@@ -157,7 +157,7 @@ def serve(args: argparse.Namespace) -> int:
     shown = f"[{host}]" if ":" in str(host) else host
     announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
                 f"{_tokens(app)} api profile: {args.api_profile} unknown fields: {args.unknown_fields}")
-    wsgi = accesslog.AccessLog(app) if args.access_log else app
+    wsgi = accesslog.AccessLog(app, lines) if lines is not None else app
     if args.server == "waitress":
         serving.run_waitress(wsgi, sock, args.threads, announce)
     else:
