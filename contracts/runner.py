@@ -1,7 +1,8 @@
 """Runs openapi.yaml's checks against a live target with schemathesis' engine, and reports per operation.
 
-Every phase runs (examples, coverage, fuzzing in positive and negative modes, and the stateful phase
-built from the spec's links, add -> get/update/delete), with every check in CHECKS and a fixed seed.
+Every phase runs (examples, fuzzing in positive and negative modes, the stateful phase built from the
+spec's links, add -> get/update/delete, and in the thorough profile the coverage phase), with every check
+in CHECKS and a fixed seed.
 """
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def build_config(target: Target, profile: Profile, seed: int, max_examples: int 
         # A read-only run sends no add, so it has no links to follow. Only the links openapi.yaml states
         # are followed: inferred ones (e.g. from GET /v1/webhooks to every path with an id) would spend
         # the phase's steps away from the activity chains it is there for.
-        "phases": {"stateful": {"enabled": target.allow_writes, "max-steps": profile.stateful_steps,
+        "phases": {"coverage": {"enabled": profile.coverage},
+                   "stateful": {"enabled": target.allow_writes, "max-steps": profile.stateful_steps,
                                 "inference": {"algorithms": []}}},
     })
 

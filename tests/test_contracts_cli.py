@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -16,32 +15,29 @@ from flask import Flask, jsonify
 
 from pipedrive_mock.contracts.cli import main
 from pipedrive_mock.contracts.loopback import serve
+import pipedrive_mock
 from pipedrive_mock import ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-FEW_EXAMPLES = "3"
-START_TIMEOUT = 30
+FEW_EXAMPLES = "2"
 RUN_TIMEOUT = 300
 
 
 @pytest.fixture(scope="module")
 def served_mock() -> Iterator[str]:
-    process = subprocess.Popen([sys.executable, "-m", "pipedrive_mock", "serve", "--port", "0", "--activities", "20"],
-                               stdout=subprocess.PIPE, text=True, env=ENV)
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        found = re.search(r"http://127\.0\.0\.1:\d+", line)
-        assert found, f"no base URL in {line!r}"
-        yield found.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=START_TIMEOUT)
+    # In this process (uvicorn on a thread, as the plugin serves): a new interpreter seeding a mock cost
+    # each run of this module seconds.
+    with pipedrive_mock.serve(activities=20) as mock:
+        yield mock.url
 
 
-def _contracts(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipedrive_mock.contracts", *args], capture_output=True, text=True, env=ENV,
-                          timeout=RUN_TIMEOUT)
+def _contracts(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The command's exit status and output, run in this process: `main` is what the entry point calls
+    (a new interpreter importing schemathesis would cost each test seconds)."""
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
 
 
 def _activities(base_url: str) -> dict[int, str]:
@@ -50,9 +46,10 @@ def _activities(base_url: str) -> dict[int, str]:
     return {a["id"]: a["update_time"] for a in page["data"]}
 
 
-def test_cli_read_only_against_served_mock_passes_and_writes_junit(served_mock: str, tmp_path: Path) -> None:
+def test_cli_read_only_against_served_mock_passes_and_writes_junit(served_mock: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     junit = tmp_path / "contract.xml"
-    result = _contracts("--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+    result = _contracts(capsys, "--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
                         "--junit-xml", str(junit))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  GET /api/v2/activities  (" in result.stdout
@@ -65,9 +62,9 @@ def test_cli_read_only_against_served_mock_passes_and_writes_junit(served_mock: 
     assert "GET /v1/activities/collection" in names
 
 
-def test_cli_with_writes_touches_only_what_it_created(served_mock: str) -> None:
+def test_cli_with_writes_touches_only_what_it_created(served_mock: str, capsys: pytest.CaptureFixture[str]) -> None:
     before = _activities(served_mock)
-    result = _contracts("--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+    result = _contracts(capsys, "--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
                         "--allow-writes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  PATCH /api/v2/activities/{id}" in result.stdout
@@ -109,26 +106,27 @@ def test_importing_the_contracts_package_loads_neither_schemathesis_nor_hypothes
     assert out.stdout.strip() == "[]"
 
 
-def test_cli_with_a_wrong_token_checks_nothing_and_exits_1(served_mock: str) -> None:
-    result = _contracts("--base-url", served_mock, "--api-token", "wrong-token", "--max-examples", FEW_EXAMPLES)
+def test_cli_with_a_wrong_token_checks_nothing_and_exits_1(served_mock: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    result = _contracts(capsys, "--base-url", served_mock, "--api-token", "wrong-token", "--max-examples", FEW_EXAMPLES)
     assert result.returncode == 1
     assert "PASS" not in result.stdout + result.stderr and "Traceback" not in result.stderr
     assert "contract NOT checked" in result.stderr and "refused the token" in result.stderr
 
 
-def test_cli_against_nothing_listening_checks_nothing_and_exits_1() -> None:
+def test_cli_against_nothing_listening_checks_nothing_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"  # bound, never listening: refused
-        result = _contracts("--base-url", closed, "--api-token", ADMIN_TOKEN)
+        result = _contracts(capsys, "--base-url", closed, "--api-token", ADMIN_TOKEN)
     assert result.returncode == 1 and "PASS" not in result.stdout + result.stderr
     assert f"cannot reach {closed}" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_cli_takes_the_token_from_the_environment(served_mock: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "pipedrive_mock.contracts", "--base-url", served_mock,
-                             "--max-examples", "1"], capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                            env={**ENV, "PIPEDRIVE_API_TOKEN": ADMIN_TOKEN})
+def test_cli_takes_the_token_from_the_environment(served_mock: str, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPEDRIVE_API_TOKEN", ADMIN_TOKEN)
+    result = _contracts(capsys, "--base-url", served_mock, "--max-examples", "1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  GET /api/v2/activities/{id}" in result.stdout
 
