@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import words
+from .company.indexes import ID_BITS
 from .constants import DEFAULT_ACTIVITY_TYPES
 from .model import Activity, ActivityType, Entity, SavedFilter
 from .resources.activity_fields.options import OUTCOME_OPTIONS, PRIORITY_OPTIONS
@@ -134,13 +135,15 @@ def seed_company(company: Company, seed: int, count: int, now: datetime) -> None
         "project": {e.id: e for e in pools.projects},
     }
     rng = random.Random(seed * 7919 + company.id)
-    activities = _activities(company.id, count, rng, pools, sorted(company.users), list(company.activity_types), now)
+    keys: dict[str, list[int]] = {"update_time": [], "add_time": []}  # filled as the records are made
+    activities = _activities(company.id, count, rng, pools, sorted(company.users), list(company.activity_types), now,
+                             keys)
     collecting = gc.isenabled()
     # The records hold no cycles; the cyclic collector, run every few hundred allocations over a heap
     # that keeps growing, took a third of the time.
     gc.disable()
     try:
-        company.load_activities(activities)
+        company.load_activities(activities, keys=keys)
     finally:
         if collecting:
             gc.enable()
@@ -158,8 +161,8 @@ def _subjects(pools: _Pools, kind: str) -> list[tuple[str, list[str]]]:
 
 
 def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, user_ids: list[int],
-                types: list[str], now: datetime) -> Iterator[Activity]:
-    """`count` activities with ids 1..count.
+                types: list[str], now: datetime, keys: dict[str, list[int]]) -> Iterator[Activity]:
+    """`count` activities with ids 1..count; the update_time and add_time index key of each appended to `keys`.
 
     About 150,000 a second: one `random()` per choice (the library's `choice` and `randrange` are
     Python code, ten times slower), text made once per template and entity, and the nested values
@@ -181,6 +184,7 @@ def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, 
     users, kinds = len(user_ids), len(types)
     npersons, norgs, ndeals = len(persons), len(orgs), len(deals)
     step = 90 * DAY / max(count, 1)
+    update_keys, add_keys = keys["update_time"].append, keys["add_time"].append
     for activity_id in range(1, count + 1):
         kind = types[int(r() * kinds)]
         person = persons[int(r() * npersons)]
@@ -197,8 +201,10 @@ def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, 
         # of its own share of the 90 days); the add_time index is then built from keys already in order.
         age = int((count - activity_id + r()) * step)
         added = now_seconds - age
-        add_time = at(added, utc)
-        update_time = at(added + int(r() * (age + 1)), utc)
+        updated = added + int(r() * (age + 1))
+        add_time, update_time = at(added, utc), at(updated, utc)
+        add_keys((added << ID_BITS) | activity_id)
+        update_keys((updated << ID_BITS) | activity_id)
         due_index = int(r() * 91)
         done = due_index < 30 and r() < 0.7 or r() < 0.1
         in_person = kind == "meeting" or kind == "lunch"

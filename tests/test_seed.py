@@ -42,3 +42,26 @@ def test_seeded_activities_are_realistic_and_linked(store: Store, clock: Any) ->
 
 def test_seed_count_is_respected() -> None:
     assert len(Store.default(activities=1234).company(1).activities) == 1234
+
+
+def test_seeded_indexes_hold_each_records_own_keys_in_order() -> None:
+    # The seed hands the index its time keys as it makes the records; they must be the records' own.
+    from pipedrive_mock.company.indexes import SORT_FIELDS, sort_key
+
+    company = Store.default(seed=3, activities=2000).company(1)
+    live = list(company.activities.values())
+    for field in SORT_FIELDS:
+        assert list(company.indexes.by_field[field]) == sorted(sort_key(field, a) for a in live), field
+
+
+def test_indexes_built_from_records_sort_due_dates_as_their_keys_do() -> None:
+    # Undated records after dated ones, ties by id, whatever order the records come in (a snapshot's).
+    from dataclasses import replace
+
+    from pipedrive_mock.company.indexes import ActivityIndexes, sort_key
+
+    records = list(Store.default(seed=4, activities=300).company(1).activities.values())
+    records = [replace(a, due_date=None) if a.id % 7 == 0 else a for a in reversed(records)]
+    index = ActivityIndexes(records, keys={"update_time": [1, 2]})  # keys of another length are not used
+    for field in ("due_date", "update_time"):
+        assert list(index.by_field[field]) == sorted(sort_key(field, a) for a in records), field

@@ -69,10 +69,11 @@ class Company:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- records in place ----------------------------------------------------------------------
-    def load_activities(self, activities: Iterable[Activity]) -> None:
-        """Replace every activity at once (seeding, snapshots); indexes are built in bulk."""
+    def load_activities(self, activities: Iterable[Activity], keys: dict[str, list[int]] | None = None) -> None:
+        """Replace every activity at once (seeding, snapshots); indexes are built in bulk (`keys`: the index
+        keys the caller already has, filled by the time `activities` is consumed; see ActivityIndexes)."""
         self.activities = {activity.id: activity for activity in activities}
-        self.indexes = ActivityIndexes([a for a in self.activities.values() if a.deleted_time is None])
+        self.indexes = ActivityIndexes([a for a in self.activities.values() if a.deleted_time is None], keys)
         self.deleted = list(sorted((a.deleted_time.timestamp(), a.id) for a in self.activities.values()
                                     if a.deleted_time is not None))
         self.next_id = max(self.activities, default=0) + 1

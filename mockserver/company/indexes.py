@@ -54,19 +54,44 @@ def key_ids(field: str, keys: Iterable[Any]) -> Iterator[int]:
     return (key & ID_MASK for key in keys)
 
 
+def _due_keys(live: list[Activity]) -> list[tuple[bool, str, int]]:
+    """The due_date keys of `live`, in order: grouped by date (a few hundred at most), so that only
+    the dates and the ids within each are sorted, not a million tuples (three times as fast)."""
+    by_date: dict[str | None, list[int]] = {}
+    for activity in live:
+        ids = by_date.get(activity.due_date)
+        if ids is None:
+            by_date[activity.due_date] = [activity.id]
+        else:
+            ids.append(activity.id)
+    keys = []
+    for due_date in sorted(by_date, key=lambda d: (d is None, d or "")):
+        ids = by_date[due_date]
+        ids.sort()
+        is_none, text = due_date is None, due_date or ""
+        keys += [(is_none, text, activity_id) for activity_id in ids]
+    return keys
+
+
 class ActivityIndexes:
     """Every live (not deleted) activity, in each sort order; not thread-safe (the company locks)."""
 
-    def __init__(self, live: Iterable[Activity] = ()) -> None:
+    def __init__(self, live: Iterable[Activity] = (), keys: dict[str, list[int]] | None = None) -> None:
+        """The indexes of `live`; `keys` may give, for "update_time" or "add_time", the key of each record
+        of `live` in its order (`sort_key` of it), as the seed has them: made here, they cost a
+        `timestamp()` each, a third of the time to index a million activities."""
         # Keys made inline rather than through `sort_key`, and no generators: this is most of the
         # time to seed a million activities.
         live = list(live)
+        given = {field: made for field, made in (keys or {}).items() if len(made) == len(live)}
         open_ = [a for a in live if not a.done]
         self.by_field = {
             "id": SortedList([a.id for a in live]),
-            "update_time": SortedList([(int(a.update_time.timestamp()) << ID_BITS) | a.id for a in live]),
-            "add_time": SortedList([(int(a.add_time.timestamp()) << ID_BITS) | a.id for a in live]),
-            "due_date": SortedList([(a.due_date is None, a.due_date or "", a.id) for a in live]),
+            "update_time": SortedList(given.get("update_time")
+                                      or [(int(a.update_time.timestamp()) << ID_BITS) | a.id for a in live]),
+            "add_time": SortedList(given.get("add_time")
+                                   or [(int(a.add_time.timestamp()) << ID_BITS) | a.id for a in live]),
+            "due_date": SortedList(_due_keys(live)),
         }
         self.open_links: dict[str, Counter[Any]] = {
             "deal_id": Counter([a.deal_id for a in open_ if a.deal_id is not None]),
