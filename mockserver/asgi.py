@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from .constants import body_limit
-from .pipeline import ANSWER_DELAY, REQUEST_BODY, SERVER_HOLDS_ANSWERS
+from .pipeline import ANSWER_DELAY, ANSWER_HOLD, REQUEST_BODY, SERVER_HOLDS_ANSWERS
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -64,6 +64,15 @@ class InlineWSGI:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+        hold = environ.get(ANSWER_HOLD)
+        if hold is not None:
+            try:
+                replaced = await hold()
+            except asyncio.CancelledError:
+                return  # the server is stopping before the write is on disk: it is not acknowledged
+            if replaced is not None:
+                head.append(replaced[:2])
+                written[:] = [replaced[2]]
         delay = environ.get(ANSWER_DELAY)
         if delay:
             try:

@@ -23,6 +23,7 @@ PROG = "mockserver"
 SERVER_THREADS = 8
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("debug", "info", "warning", "error")
+STATE_FILE_SWITCH_SECONDS = 0.0005
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -128,8 +129,12 @@ def build_app(args: argparse.Namespace) -> Flask:
             except DataFileError as exc:
                 raise StartError(str(exc)) from None
         state_file = StateFile(args.state_file) if args.state_file else None
-        if state_file is not None and not state_file.load(store):
-            state_file.save(store)  # the file exists from the start, holding the seeded state
+        if state_file is not None:
+            state_file.load(store)
+            state_file.open(store)  # the file exists from the start; a log found is in the snapshot now
+            # The log's thread takes the interpreter lock three times a group of writes (statelog.py);
+            # at the default 5 ms a take waits while the event loop serves, and writes wait for that.
+            sys.setswitchinterval(STATE_FILE_SWITCH_SECONDS)
     except StateFileError as exc:
         raise StartError(str(exc)) from None
     except OSError as exc:
@@ -166,10 +171,15 @@ def serve(args: argparse.Namespace) -> int:
     announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
                 f"{_tokens(app)} api profile: {args.api_profile} unknown fields: {args.unknown_fields}")
     wsgi = accesslog.AccessLog(app, lines) if lines is not None else app
-    if args.server == "waitress":
-        serving.run_waitress(wsgi, sock, args.threads, announce)
-    else:
-        serving.run_uvicorn(wsgi, sock, announce)
+    try:
+        if args.server == "waitress":
+            serving.run_waitress(wsgi, sock, args.threads, announce)
+        else:
+            serving.run_uvicorn(wsgi, sock, announce)
+    finally:
+        state_file = app.extensions["pipedrive_mock"].state_file
+        if state_file is not None:
+            state_file.close()  # a clean stop: the log goes into the snapshot
     return 0
 
 

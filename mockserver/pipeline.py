@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .model import User
     from .ratelimit import Headers
     from .state import MockState
+    from .statefile import StateFile
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ ANSWER_DELAY = "mockserver.answer_delay"
 SERVER_HOLDS_ANSWERS = "mockserver.server_holds_answers"
 # The WSGI environ key of the request body, as bytes, from a server that read it whole (asgi.py).
 REQUEST_BODY = "mockserver.request_body"
+# The WSGI environ key of a coroutine function a server that holds answers awaits before it answers: its
+# result, when not None, is the (status, headers, body) sent instead (a write the state file could not save).
+ANSWER_HOLD = "mockserver.answer_hold"
 # The WSGI environ key of the journal entry of a Pipedrive call, for the access log to read.
 JOURNAL_ENTRY = "mockserver.journal_entry"
 
@@ -264,24 +268,50 @@ def after_request(response: Response) -> Response:
 
 
 def _persist(response: Response, st: MockState) -> Response:
-    """Save an acknowledged write to the state file before the client hears of it.
+    """Log an acknowledged write to the state file, on disk before the client hears of it.
 
-    A write that cannot be saved is answered 500: the client must not count on it surviving a restart.
+    A write that cannot be saved is answered 500 and undone: the client must not count on it. An answer
+    that may show a write not yet on disk waits for it too. On a server that holds answers (asgi.py)
+    the wait is the server's, on its event loop; elsewhere this thread waits.
     """
     state_file = st.state_file
+    if state_file is None:
+        return response
     ctx = g.get("ctx")
     # A GET writes only when its view says so (GET /oauth/authorize makes a code).
-    if state_file is None or (request.method in SAFE_METHODS and not (ctx is not None and ctx.wrote)) \
-            or response.status_code >= 400 or request.url_rule is None:
-        return response
+    wrote = not (request.method in SAFE_METHODS and not (ctx is not None and ctx.wrote)) \
+        and response.status_code < 400 and request.url_rule is not None
     try:
-        state_file.save(st.store)
+        token = state_file.record(st.store, ctx.company if ctx is not None else None) if wrote \
+            else state_file.pending()
+        if not token:
+            return response
+        holder = g.pop("holds_state_file", None)
+        if holder is not None:
+            holder.writing.release()  # the record is in: other writes go on while this one waits
+        if request.environ.get(SERVER_HOLDS_ANSWERS):
+            request.environ[ANSWER_HOLD] = lambda: _held(state_file, token)
+            return response
+        state_file.wait(token)
     except OSError as exc:
-        log.error("could not save the state file %s: %s", state_file.path, exc)
-        return error_response(ApiError(f"The write was not applied (the mock is back at the last state saved): "
-                                       f"it could not be saved to the "
-                                       f"state file {state_file.path}: {exc.strerror}", status=500))
+        return error_response(_not_saved(state_file, exc))
     return response
+
+
+def _not_saved(state_file: StateFile, exc: OSError) -> ApiError:
+    log.error("could not save the state file %s: %s", state_file.path, exc)
+    return ApiError(f"The write was not applied (the mock is back at the last state saved): it could not be "
+                    f"saved to the state file {state_file.path}: {exc.strerror}", status=500)
+
+
+async def _held(state_file: StateFile, token: int) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """The server's wait for `token` on disk: None, or the answer that replaces the one held (a 500)."""
+    exc = await state_file.durable(token)
+    if exc is None:
+        return None
+    body = orjson.dumps(_not_saved(state_file, exc).body())
+    return "500 INTERNAL SERVER ERROR", [("Content-Type", "application/json"),
+                                         ("Content-Length", str(len(body)))], body
 
 
 def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState) -> RawEntry:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, fields
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -32,7 +33,7 @@ def dump_clock(clock: Clock) -> dict[str, Any]:
             "offset": 0.0 if clock.frozen else round(now - time.time(), _OFFSET_DIGITS) + 0.0}
 
 
-def _activity(activity: Activity) -> orjson.Fragment:
+def activity_json(activity: Activity) -> orjson.Fragment:
     """Kept with each (immutable) record, so a snapshot re-serializes only what changed."""
     cached = activity.json_snapshot
     if cached is None:
@@ -44,29 +45,49 @@ def _activity(activity: Activity) -> orjson.Fragment:
     return orjson.Fragment(cached)
 
 
-def _company(company: Company) -> dict[str, Any]:
+# A company's parts besides its activities and resource states, each as the snapshot holds it; the
+# state file's log (changes.py) writes a part again only when it changed.
+SECTIONS: dict[str, Callable[[Company], Any]] = {
+    "users": lambda company: [{"id": u.id, "name": u.name, "email": u.email, "token": u.token,
+                               "is_admin": u.is_admin} for u in company.users.values()],
+    "activity_types": lambda company: [asdict(t) for t in company.activity_types.values()],
+    "entities": lambda company: {kind: [asdict(e) for e in pool.values()] for kind, pool in company.entities.items()},
+    "filters": lambda company: [asdict(f) for f in company.filters.values()],
+}
+SCALARS = ("id", "name", "seed", "next_id")
+
+
+def _parts(company: Company) -> tuple[dict[str, Any], dict[int, Activity], dict[str, Any]]:
+    """The company's parts before its activities, its activities (a copy) and its resources' states."""
     with company.lock:
-        return {
-            "id": company.id, "name": company.name, "seed": company.seed, "next_id": company.next_id,
-            "users": [{"id": u.id, "name": u.name, "email": u.email, "token": u.token, "is_admin": u.is_admin}
-                      for u in company.users.values()],
-            "activity_types": [asdict(t) for t in company.activity_types.values()],
-            "entities": {kind: [asdict(e) for e in pool.values()] for kind, pool in company.entities.items()},
-            "filters": [asdict(f) for f in company.filters.values()],
-            "activities": [_activity(company.activities[i]) for i in sorted(company.activities)],
-            # Each resource's own state, under its name (resources/resource.py).
-            **{name: state.dump() for name, state in company.states.items()},
-        }
+        head = {name: getattr(company, name) for name in SCALARS}
+        head.update((name, dump(company)) for name, dump in SECTIONS.items())
+        # Each resource's own state, under its name (resources/resource.py).
+        return head, dict(company.activities), {name: state.dump() for name, state in company.states.items()}
+
+
+def _whole(parts: tuple[dict[str, Any], dict[int, Activity], dict[str, Any]]) -> dict[str, Any]:
+    head, activities, states = parts
+    return {**head, "activities": [activity_json(activities[i]) for i in sorted(activities)], **states}
+
+
+def dump_company(company: Company) -> dict[str, Any]:
+    """One company as the snapshot holds it."""
+    return _whole(_parts(company))
+
+
+def capture(store: Store) -> Callable[[], bytes]:
+    """The store's state now, to be made into snapshot bytes later, on any thread (the records are
+    immutable and each company's parts are copied here, under its lock): what `dumps` gives now."""
+    clock, next_user_id = dump_clock(store.clock), store.next_user_id
+    companies = [_parts(c) for c in sorted(store.companies(), key=lambda c: c.id)]
+    return lambda: orjson.dumps({"version": VERSION, "clock": clock, "next_user_id": next_user_id,
+                                 "companies": [_whole(parts) for parts in companies]})
 
 
 def dumps(store: Store) -> bytes:
     """The snapshot as JSON bytes (what GET /_mock/snapshot and the state file hold)."""
-    return orjson.dumps({
-        "version": VERSION,
-        "clock": dump_clock(store.clock),
-        "next_user_id": store.next_user_id,
-        "companies": [_company(c) for c in sorted(store.companies(), key=lambda c: c.id)],
-    })
+    return capture(store)()
 
 
 # -- restore ------------------------------------------------------------------------------------

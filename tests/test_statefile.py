@@ -22,9 +22,15 @@ CONTROL_TOKEN = "let-me-in"
 START_TIMEOUT = 30
 
 
+def saved_document(path: Path) -> dict[str, Any]:
+    """What a start would load from the state file at `path` and its log."""
+    found = StateFile(path).read()
+    assert found is not None
+    return found[0]
+
+
 def saved_subjects(path: Path) -> list[str]:
-    document = orjson.loads(path.read_bytes())
-    return [a["subject"] for c in document["companies"] for a in c["activities"]]
+    return [a["subject"] for c in saved_document(path)["companies"] for a in c["activities"]]
 
 
 @pytest.fixture
@@ -70,7 +76,7 @@ def test_statefile_acknowledged_write_is_on_disk_before_the_response(state_path:
 def test_statefile_deletes_are_saved(state_path: Path, method: str, path: str) -> None:
     client = create_app(activities=2, state_file=StateFile(state_path)).test_client()
     assert client.open(path, method=method, headers={"x-api-token": ADMIN_TOKEN}).status_code == 200
-    deleted = orjson.loads(state_path.read_bytes())["companies"][0]["activities"][0]["deleted_time"]
+    deleted = saved_document(state_path)["companies"][0]["activities"][0]["deleted_time"]
     assert deleted is not None
 
 
@@ -98,7 +104,7 @@ def test_statefile_leaves_no_temporary_files(state_path: Path) -> None:
     client = create_app(activities=1, state_file=StateFile(state_path)).test_client()
     for _ in range(3):
         client.post("/api/v2/activities", json={"subject": "x"}, headers={"x-api-token": ADMIN_TOKEN})
-    assert os.listdir(state_path.parent) == [state_path.name]
+    assert sorted(os.listdir(state_path.parent)) == [state_path.name, f"{state_path.name}.log.1"]
 
 
 # -- a served mock in a subprocess ---------------------------------------------------------------------

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 class UndoLog:
     seeded: dict[str, Any] = field(default_factory=dict)
     dirty: set[int] = field(default_factory=set)
+    # The activities written since the state file's log last looked (changes.py); None: nobody looks.
+    changed: set[int] | None = None
 
     def mark(self, company: Company) -> None:
         """Remember the company's current state as the one `undo` returns to."""
@@ -33,10 +35,14 @@ class UndoLog:
 
     def written(self, activity_id: int) -> None:
         self.dirty.add(activity_id)
+        if self.changed is not None:
+            self.changed.add(activity_id)
 
     def undo(self, company: Company) -> None:
         """Put back the seeded state (the caller holds the company's lock)."""
         seeded = self.seeded
+        if self.changed is not None:
+            self.changed |= self.dirty
         for activity_id in self.dirty:
             current = company.activities.pop(activity_id, None)
             if current is not None and not current.is_deleted:
