@@ -1,31 +1,25 @@
-"""The cost of `--state-file` per write: add requests/s against a served mock with and without it.
+"""The cost of `--state-file` per write: adds/s against a served mock with and without it.
 
-Both servers run in this process's machine on loopback, one after the other, with the same seed and
-size, and get the same bounded load (REQUESTS adds from CONCURRENCY clients). `hey` drives the load
-when it is installed, else a thread pool of requests sessions. Prints both rates and their ratio.
+Both servers run at once on loopback, seeded alike, and are loaded in turn with the http section's add
+(wrk, or hey; 16 connections), rounds alternating so that load from elsewhere hits them alike; the
+figure is the median of the rounds. Prints both rates, their ratio, the latency with the file (a write
+waits for its fsync, shared with the writes beside it) and what the file and its log hold at the end.
 
-    PYTHONPATH=. python benchmarks/statefile.py [--requests 2000] [--concurrency 8] [--activities 200]
+    python -m benchmarks.statefile [--activities 1000] [--rounds 3] [--seconds 2]
 """
 from __future__ import annotations
 
 import argparse
 import os
-import re
-import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "admin-token"
-BODY = '{"subject": "Benchmark call", "type": "call"}'
-ADD_PATH = "/api/v2/activities"
-TIMEOUT_SECONDS = 60
+SECTION_SIZES = (1_000, 100_000)
+ROUNDS = 3
+START_TIMEOUT_SECONDS = 120
 
 
 def start(extra: list[str], activities: int) -> tuple[subprocess.Popen[str], str]:
@@ -40,85 +34,73 @@ def start(extra: list[str], activities: int) -> tuple[subprocess.Popen[str], str
     return process, line.split()[3]
 
 
-def load_with_hey(url: str, count: int, concurrency: int) -> float:
-    output = subprocess.run(["hey", "-n", str(count), "-c", str(concurrency), "-m", "POST",
-                             "-H", f"x-api-token: {TOKEN}", "-T", "application/json", "-d", BODY, url],
-                            capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=True).stdout
-    statuses = output.split("Status code distribution:")[-1]
-    if re.findall(r"\[(\d{3})\]", statuses) != ["200"]:
-        raise SystemExit(f"some adds failed:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))  # type: ignore[union-attr]
+def _files(state: Path) -> str:
+    """What the state file and its log segments hold, e.g. 'snapshot 0.9 MB, log 2 segments 3.1 MB'."""
+    segments = [p for p in state.parent.glob(f"{state.name}.log.*")]
+    log_mb = sum(p.stat().st_size for p in segments) / 1e6
+    return f"snapshot {state.stat().st_size / 1e6:.1f} MB, log {len(segments)} segment(s) {log_mb:.1f} MB"
 
 
-def load_with_threads(url: str, count: int, concurrency: int) -> float:
-    sessions = [requests.Session() for _ in range(concurrency)]
+def compare(size: int, directory: Path, rounds: int = ROUNDS, seconds: int | None = None) -> dict[str, object]:
+    """Adds/s without and with --state-file at `size` seeded activities: the medians, the ratio, latency."""
+    from .load import ADD_BODY, ROUND_SECONDS, WARMUP_SECONDS, Scenario, measure, median
 
-    def add(i: int) -> int:
-        return sessions[i % concurrency].post(url, data=BODY, timeout=TIMEOUT_SECONDS, headers={
-            "x-api-token": TOKEN, "Content-Type": "application/json"}).status_code
-
-    began = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        statuses = set(pool.map(add, range(count)))
-    elapsed = time.perf_counter() - began
-    if statuses != {200}:
-        raise SystemExit(f"some adds failed: statuses {sorted(statuses)}")
-    return count / elapsed
-
-
-def measure(extra: list[str], args: argparse.Namespace) -> float:
-    process, base = start(extra, args.activities)
+    scenario = Scenario("add", "POST", "/api/v2/activities", ADD_BODY)
+    state = directory / f"state-{size}.json"
+    servers = {False: start([], size), True: start(["--state-file", str(state)], size)}
     try:
-        load = load_with_hey if shutil.which("hey") and not args.threads else load_with_threads
-        return load(base + ADD_PATH, args.requests, args.concurrency)
+        results: dict[bool, list] = {False: [], True: []}
+        for with_file, (_, url) in servers.items():
+            measure(url, scenario, WARMUP_SECONDS)
+        for _ in range(rounds):
+            for with_file, (_, url) in servers.items():
+                results[with_file].append(measure(url, scenario, seconds or ROUND_SECONDS))
+        held = {with_file: median(found) for with_file, found in results.items()}
+        files = _files(state)
     finally:
-        process.terminate()
-        process.wait(timeout=TIMEOUT_SECONDS)
-
-
-SECTION_SIZES = (1_000, 100_000)
-# Adds per measurement: enough for a steady rate, few enough that a state file rewritten whole on
-# every write (tens of megabytes at 100,000) still ends in seconds.
-SECTION_REQUESTS = {(False, 1_000): 2000, (True, 1_000): 500, (False, 100_000): 2000, (True, 100_000): 40}
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=START_TIMEOUT_SECONDS)
+    failures = sum(r.failures for found in results.values() for r in found)
+    return {"without": held[False].requests_per_second, "with": held[True].requests_per_second,
+            "p50": held[True].p50_ms, "p99": held[True].p99_ms, "p50 without": held[False].p50_ms,
+            "files": files, "failures": failures}
 
 
 def run() -> dict[str, float]:
     """The benchmark's section: adds/s with and without --state-file at each size, and the ratio."""
+    from .load import CONNECTIONS, tool
     from .report import fmt, heading, ratio, table
-    heading(f"6. --state-file: adds/s with and without it (8 clients, "
-            f"{'hey' if shutil.which('hey') else 'thread pool'}; the same seeded mock each time)")
+    heading(f"6. --state-file: adds/s with and without it ({tool()}, {CONNECTIONS} connections, median of "
+            f"{ROUNDS} alternating rounds; both servers seeded alike)")
     figures: dict[str, float] = {}
     rows = []
     with tempfile.TemporaryDirectory() as directory:
         for size in SECTION_SIZES:
-            rates = {}
-            for with_file in (False, True):
-                args = argparse.Namespace(requests=SECTION_REQUESTS[(with_file, size)], concurrency=8,
-                                          activities=size, threads=False)
-                extra = ["--state-file", str(Path(directory) / f"state-{size}.json")] if with_file else []
-                rates[with_file] = measure(extra, args)
-            figures[f"ratio {size}"] = ratio(rates[True], rates[False])  # type: ignore[assignment]
-            rows.append([f"{size:,}", fmt(rates[False], 0), fmt(rates[True], 1), fmt(figures[f"ratio {size}"], 3)])
-    table(["activities", "adds/s without", "adds/s with --state-file", "with/without"], rows)
+            found = compare(size, Path(directory))
+            figures[f"ratio {size}"] = ratio(found["with"], found["without"])  # type: ignore[arg-type,assignment]
+            rows.append([f"{size:,}", fmt(found["without"], 0), fmt(found["with"], 0),  # type: ignore[arg-type]
+                         fmt(figures[f"ratio {size}"], 2),
+                         f"{fmt(found['p50 without'], 1)} / {fmt(found['p50'], 1)} / {fmt(found['p99'], 1)}",  # type: ignore[arg-type]
+                         str(found["failures"]), str(found["files"])])
+    table(["activities", "adds/s without", "adds/s with --state-file", "with/without",
+           "p50 without / p50 with / p99 with (ms)", "non-2xx", "at the end"], rows)
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--activities", type=int, default=200, help="activities seeded before the load")
-    parser.add_argument("--threads", action="store_true", help="use the Python thread pool even if hey exists")
+    parser.add_argument("--activities", type=int, default=1_000, help="activities seeded before the load")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--seconds", type=int, default=None, help="seconds a round (default: the http section's)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
-        without = measure([], args)
-        with_file = measure(["--state-file", str(Path(directory) / "state.json")], args)
-    driver = "thread pool" if args.threads or not shutil.which("hey") else "hey"
-    print(f"{args.requests} adds, {args.concurrency} clients ({driver}), {args.activities} seeded activities")
-    print(f"without --state-file: {without:8.1f} adds/s")
-    print(f"with --state-file:    {with_file:8.1f} adds/s")
-    print(f"ratio with/without:   {with_file / without:8.3f}")
-    print(f"extra cost per write: {1000 / with_file - 1000 / without:8.2f} ms (throughput terms)")
+        found = compare(args.activities, Path(directory), args.rounds, args.seconds)
+    print(f"{args.activities:,} seeded activities, median of {args.rounds} alternating rounds")
+    print(f"without --state-file: {found['without']:8.0f} adds/s (p50 {found['p50 without']} ms)")
+    print(f"with --state-file:    {found['with']:8.0f} adds/s (p50 {found['p50']} ms, p99 {found['p99']} ms)")
+    print(f"ratio with/without:   {found['with'] / found['without']:8.2f}")  # type: ignore[operator]
+    print(f"non-2xx: {found['failures']}; at the end: {found['files']}")
 
 
 if __name__ == "__main__":
