@@ -21,7 +21,7 @@ from .errors import BadRequest
 from .journal import Journal, JournalEntry, mask_token
 from .model import Activity
 from .ratelimit import RateLimiter
-from .resources.webhooks import delivery, subscriptions
+from .resources.webhooks import health, subscriptions
 from .resources.webhooks.model import Webhook
 from .store import Store
 
@@ -217,9 +217,9 @@ def webhook_health(webhook: Webhook) -> dict[str, Any]:
     def iso(seconds: float | None) -> str | None:
         return times.format_seconds(seconds) if seconds is not None else None
 
-    banned_until = webhook.banned_at + delivery.BAN_SECONDS if webhook.banned_at is not None else None
+    banned_until = health.ban_ends_at(webhook)
     return {**subscriptions.webhook_dict(webhook),
             "health": {"first_failures_in_row": webhook.first_failures_in_row,
-                       "ban_after_failures": delivery.BAN_AFTER_FAILURES,
+                       "ban_after_failures": health.BAN_AFTER_FAILURES,
                        "failing_since": iso(webhook.failing_since), "banned_until": iso(banned_until),
                        "last_success_time": iso(webhook.last_success_time)}}

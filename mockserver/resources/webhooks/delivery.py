@@ -4,12 +4,8 @@ Writes hand changes over (`emit`, from any thread, under the company's lock so l
 the changes) and return at once; deliveries run on an asyncio loop: the server's own (uvicorn,
 `attach`) or one worker thread of their own (waitress, the pytest plugin, a test client).
 
-Lifecycle (facts page, "Webhooks"): any 2xx is a success; no answer within 10 s is a failure; a failed
-delivery is tried again 3, 30 and 150 s of mock time after each failure (attempts 2-4); 10 failed first
-attempts in a row ban the webhook for 30 minutes (its events meanwhile are dropped and logged); a
-webhook with no successful delivery for 3 days is deleted. Timers are mock-clock instants, so moving
-the clock forward makes what is due run at once; a clock moved back before a failure counts the delay
-from the new now, so no timer ends up further away than its own length.
+The lifecycle of retries, bans and deletions is health.py's; its timers are mock-clock instants, so
+moving the clock forward makes what is due run at once, and moving it back counts from the new now.
 
 Bounds: at most INBOX_LIMIT changes wait to be sorted into lanes, LANE_LIMIT events wait in a lane,
 one delivery per webhook is in flight, the log keeps LOG_SIZE entries; over a bound, events are
@@ -23,11 +19,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from ...clock import Clock
-from . import payload
+from . import health, payload
+from .health import BAN_AFTER_FAILURES, TIMEOUT_SECONDS
+from .lanes import Lane, Pending
 from .log import DELETED, DELIVERED, DROPPED, FAILED, DeliveryLog
 from .model import Change, Webhook
 from .sender import DeliveryError, Sender
@@ -35,12 +32,6 @@ from .targets import TargetRefused, Targets
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 10.0
-RETRY_DELAYS = (3.0, 30.0, 150.0)  # before attempts 2, 3 and 4
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-BAN_AFTER_FAILURES = 10
-BAN_SECONDS = 30 * 60.0
-DELETE_AFTER_SECONDS = 3 * 24 * 3600.0
 INBOX_LIMIT = 10_000
 LANE_LIMIT = 1_000
 # Deliveries of one webhook written back to back on its connection before their answers are read.
@@ -56,60 +47,7 @@ class Registry(Protocol):
     def alive(self, webhook: Webhook) -> bool: ...
     def remove(self, webhook: Webhook) -> None: ...
     def permitted(self, webhook: Webhook) -> list[int]: ...
-
-
-@dataclass(eq=False, slots=True)
-class Pending:
-    """One event for one webhook, through its attempts."""
-    seq: int
-    change: Change
-    event_id: str
-    attempt: int = 1
-    failed_at: float = 0.0
-
-    def due_at(self, now: float) -> float:
-        if self.attempt == 1:
-            return 0.0
-        if self.failed_at > now:  # the clock went back: count from now
-            self.failed_at = now
-        return self.failed_at + RETRY_DELAYS[self.attempt - 2]
-
-
-class Lane:
-    """A webhook's waiting events: first attempts in change order, and retries waiting for their time."""
-
-    def __init__(self, webhook: Webhook, sender: Sender) -> None:
-        self.webhook = webhook
-        self.sender = sender
-        self.fresh: deque[Pending] = deque()
-        self.retries: list[Pending] = []
-        self.busy = False
-
-    def __len__(self) -> int:
-        return len(self.fresh) + len(self.retries)
-
-    def next_due(self, now: float, hurried: frozenset[Pending] = frozenset()) -> Pending | None:
-        """The oldest event that may go now: retries whose time has come (or that a flush hurries)
-        compete with first attempts by change order."""
-        due = [p for p in self.retries if p in hurried or p.due_at(now) <= now]
-        retry = min(due, key=lambda p: p.seq) if due else None
-        if self.fresh and (retry is None or self.fresh[0].seq < retry.seq):
-            return self.fresh.popleft()
-        if retry is not None:
-            self.retries.remove(retry)
-        return retry
-
-    def wake_at(self, now: float) -> float | None:
-        """When something of this lane is due next (mock seconds), None when nothing waits."""
-        if self.fresh:
-            return now
-        return min((p.due_at(now) for p in self.retries), default=None)
-
-    def take_all(self) -> list[Pending]:
-        taken = [*self.fresh, *self.retries]
-        self.fresh.clear()
-        self.retries.clear()
-        return taken
+    def webhooks(self) -> list[Webhook]: ...
 
 
 class Deliveries:
@@ -135,7 +73,7 @@ class Deliveries:
         self._hurry = False
         self._generation = 0
         self._in_flight = 0
-        clock.listeners.append(self.poke)
+        clock.listeners.append(self._clock_moved)
 
     # -- any thread ---------------------------------------------------------------------------
     def emit(self, webhooks: list[Webhook], change: Change) -> None:
@@ -164,6 +102,16 @@ class Deliveries:
                 loop.call_soon_threadsafe(self._wake)
         except RuntimeError:  # the loop is closed: the server is stopping
             self._kicked = False
+
+    def _clock_moved(self) -> None:
+        """A clock moved back before a ban, a run of failures or a failed attempt counts from the new now, at
+        once: a later move forward then finds each length whole, whenever the scheduler looks next."""
+        now = self.clock.time()
+        for webhook in self.registry.webhooks():
+            health.clock_moved(webhook, now)
+        for lane in list(self._lanes.values()):
+            lane.clock_moved(now)
+        self.poke()
 
     def flush(self) -> int:
         """Send every waiting delivery now, retries without waiting for their time; how many wait."""
@@ -302,7 +250,7 @@ class Deliveries:
             if not self.registry.alive(webhook):
                 self._drop_lane(webhook)
                 continue
-            self._lifecycle(webhook, lane, now, wake)
+            self._lifecycle(webhook, now, wake)
             if lane.busy or webhook not in self._lanes:
                 continue
             at = lane.wake_at(now)
@@ -316,7 +264,7 @@ class Deliveries:
     def _enqueue(self, webhook: Webhook, change: Change) -> None:
         if not self.registry.alive(webhook):
             return
-        if self._banned(webhook, self.clock.time()):
+        if health.banned(webhook, self.clock.time()):
             self._log_event(webhook, change, None, DROPPED, error="the webhook is banned after "
                             f"{BAN_AFTER_FAILURES} failed first attempts in a row")
             return
@@ -332,32 +280,15 @@ class Deliveries:
         self._seq += 1
         lane.fresh.append(Pending(self._seq, change, payload.new_event_id()))
 
-    def _lifecycle(self, webhook: Webhook, lane: Lane, now: float, wake: list[float]) -> None:
-        """End a ban that is over; delete a webhook 3 days without success. Clocks moved back count from now."""
-        if self._banned(webhook, now) and not self.clock.frozen:
-            wake.append(webhook.banned_at + BAN_SECONDS - now)  # type: ignore[operator]
-        if webhook.failing_since is not None:
-            # A clock moved back before the failures began counts from now, and keeps counting from there
-            # (failing_since is never before the last success or the subscription, so normally it is not it).
-            webhook.failing_since = min(webhook.failing_since, now)
-            since = webhook.last_success_time if webhook.last_success_time is not None else webhook.add_time
-            since = min(since, webhook.failing_since)
-            if now - since >= DELETE_AFTER_SECONDS:
-                self._delete(webhook, now)
-            elif not self.clock.frozen:
-                wake.append(since + DELETE_AFTER_SECONDS - now)
-
-    @staticmethod
-    def _banned(webhook: Webhook, now: float) -> bool:
-        """Whether the webhook is banned now; a ban that is over ends here (a clock moved back counts from now)."""
-        if webhook.banned_at is None:
-            return False
-        webhook.banned_at = min(webhook.banned_at, now)
-        if now >= webhook.banned_at + BAN_SECONDS:
-            webhook.banned_at = None
-            webhook.first_failures_in_row = 0
-            return False
-        return True
+    def _lifecycle(self, webhook: Webhook, now: float, wake: list[float]) -> None:
+        """End a ban that is over; delete a webhook 3 days without success."""
+        if health.banned(webhook, now) and not self.clock.frozen:
+            wake.append(health.ban_ends_at(webhook) - now)  # type: ignore[operator]
+        deleted_at = health.deleted_at(webhook, now)
+        if deleted_at is not None and now >= deleted_at:
+            self._delete(webhook, now)
+        elif deleted_at is not None and not self.clock.frozen:
+            wake.append(deleted_at - now)
 
     async def _work(self, lane: Lane, generation: int, hurry: bool) -> None:
         """Send the lane's due events in order, up to PIPELINE at a time on its connection."""
@@ -367,7 +298,7 @@ class Deliveries:
         hurried = frozenset(lane.retries) if hurry else frozenset()
         try:
             while generation == self._generation and self.registry.alive(webhook):
-                if self._banned(webhook, self.clock.time()):
+                if health.banned(webhook, self.clock.time()):
                     self._drop_waiting(lane, "the webhook was banned")
                     break
                 batch: list[Pending] = []
@@ -403,25 +334,16 @@ class Deliveries:
         webhook = lane.webhook
         now = self.clock.time()
         status = result if isinstance(result, int) else None
-        webhook.last_delivery_time, webhook.last_http_status = now, status
         if status is not None and 200 <= status < 300:
-            webhook.last_success_time, webhook.failing_since, webhook.first_failures_in_row = now, None, 0
+            health.succeeded(webhook, status, now)
             self._log_event(webhook, item.change, item, DELIVERED, status=status, duration_ms=duration, body=body)
             return
         error = str(result) if status is None else f"the receiver answered {status}"
-        webhook.failing_since = webhook.failing_since if webhook.failing_since is not None else now
-        retry_at = None
-        if item.attempt < MAX_ATTEMPTS:
-            retry_at = payload.iso_millis(now + RETRY_DELAYS[item.attempt - 1])
+        retry_at = health.failed(webhook, status, item.attempt, now)
         self._log_event(webhook, item.change, item, FAILED, status=status, error=error, duration_ms=duration,
-                        body=body, next_attempt_at=retry_at)
-        if item.attempt == 1:
-            webhook.first_failures_in_row += 1
-            if webhook.first_failures_in_row >= BAN_AFTER_FAILURES and webhook.banned_at is None:
-                webhook.banned_at = now
-        if item.attempt < MAX_ATTEMPTS:
-            item.attempt += 1
-            item.failed_at = now
+                        body=body, next_attempt_at=payload.iso_millis(retry_at) if retry_at is not None else None)
+        if retry_at is not None:
+            item.failed(now)
             lane.retries.append(item)
 
     # -- endings ------------------------------------------------------------------------------

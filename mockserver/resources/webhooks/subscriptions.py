@@ -179,3 +179,7 @@ class StoreRegistry:
         company = self._company(webhook)
         return sorted(company.users) if company is not None else []
 
+    def webhooks(self) -> list[Webhook]:
+        """Every subscription of every company."""
+        return [w for company in self.store.companies() for w in company.webhooks.items.values()]
+
