@@ -164,10 +164,11 @@ def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, 
                 types: list[str], now: datetime, keys: dict[str, list[int]]) -> Iterator[Activity]:
     """`count` activities with ids 1..count; the update_time and add_time index key of each appended to `keys`.
 
-    About 150,000 a second: one `random()` per choice (the library's `choice` and `randrange` are
-    Python code, ten times slower), text made once per template and entity, and the nested values
-    (participants, attendees, addresses, dates) shared between the records that have the same one:
-    records are immutable, so nothing written to one can reach another.
+    About 110,000 a CPU-second on the shared benchmark machine (README, "Performance"): one `random()`
+    per choice (the library's `choice` and `randrange` are Python code, ten times slower), text made once
+    per template and entity, and the nested values (participants, attendees, addresses, dates) shared
+    between the records that have the same one: records are immutable, so nothing written to one can
+    reach another.
     """
     r = rng.random
     persons, orgs, deals, leads, projects = pools.persons, pools.orgs, pools.deals, pools.leads, pools.projects
