@@ -132,9 +132,6 @@ def build_app(args: argparse.Namespace) -> Flask:
         if state_file is not None:
             state_file.load(store)
             state_file.open(store)  # the file exists from the start; a log found is in the snapshot now
-            # The log's thread takes the interpreter lock three times a group of writes (statelog.py);
-            # at the default 5 ms a take waits while the event loop serves, and writes wait for that.
-            sys.setswitchinterval(STATE_FILE_SWITCH_SECONDS)
     except StateFileError as exc:
         raise StartError(str(exc)) from None
     except OSError as exc:
@@ -171,15 +168,21 @@ def serve(args: argparse.Namespace) -> int:
     announce = (f"Pipedrive mock serving http://{shown}:{port} (v2: /api/v2, v1: /v1) "
                 f"{_tokens(app)} api profile: {args.api_profile} unknown fields: {args.unknown_fields}")
     wsgi = accesslog.AccessLog(app, lines) if lines is not None else app
+    state_file = app.extensions["pipedrive_mock"].state_file
+    switch_interval = sys.getswitchinterval()
+    if state_file is not None:
+        # The log's thread takes the interpreter lock three times a group of writes (statelog.py); at
+        # the default 5 ms each take waits while the event loop serves, and the writes wait for that.
+        sys.setswitchinterval(STATE_FILE_SWITCH_SECONDS)
     try:
         if args.server == "waitress":
             serving.run_waitress(wsgi, sock, args.threads, announce)
         else:
             serving.run_uvicorn(wsgi, sock, announce)
     finally:
-        state_file = app.extensions["pipedrive_mock"].state_file
         if state_file is not None:
             state_file.close()  # a clean stop: the log goes into the snapshot
+            sys.setswitchinterval(switch_interval)
     return 0
 
 
