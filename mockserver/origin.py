@@ -24,6 +24,7 @@ from .errors import ApiError, BadRequest
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+HOST_VERDICTS = 64  # Host values whose verdict is kept
 SAME_ORIGIN_FETCH = frozenset({"same-origin", "none"})
 CONTROL_PREFIX = "/_mock/"
 ANY_HOST = "*"
@@ -67,12 +68,20 @@ class OriginPolicy:
         extra = {host_name(name) for name in allowed_hosts}
         self.any_host = ANY_HOST in extra
         self.names = frozenset(LOOPBACK_NAMES | extra | ({host_name(bind_host)} if bind_host else set()))
+        # Each Host value's verdict, once: clients send the same one or two on every request (the parse and
+        # the address check cost a request ~3 us). Bounded, so a client sending many costs no memory.
+        self._verdicts: dict[str, bool] = {}
 
     def allows_host(self, host: str | None) -> bool:
         if host is None or self.any_host:
             return True  # HTTP/1.0 without Host: not a browser
-        name = host_name(host)
-        return name in self.names or name.endswith(".localhost") or _is_address(name)
+        verdict = self._verdicts.get(host)
+        if verdict is None:
+            name = host_name(host)
+            verdict = name in self.names or name.endswith(".localhost") or _is_address(name)
+            if len(self._verdicts) < HOST_VERDICTS:
+                self._verdicts[host] = verdict
+        return verdict
 
     def check(self, environ: Mapping[str, Any], routed: bool = True) -> None:
         """Raise the 4xx a request gets when a web page, not the developer, may have sent it.
