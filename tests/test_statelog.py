@@ -310,3 +310,23 @@ def test_clean_stop_leaves_the_snapshot_whole_and_no_log(path: Path) -> None:
     _end(process, signal.SIGTERM)
     assert not segment_paths(path)
     assert b"In the snapshot" in path.read_bytes()
+
+
+def test_compactions_that_never_finish_lose_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    state_file = StateFile(path)
+    state_file.compact_bytes = 3_000
+    client = create_app(activities=5, state_file=state_file).test_client()
+    client.post("/api/v2/activities", json={"subject": "before"}, headers=HEADERS)  # the base snapshot
+
+    def killed(data: bytes) -> None:  # as if killed before the rename: the old snapshot stays
+        raise OSError(errno.EIO, "killed")
+
+    monkeypatch.setattr(state_file, "_write_snapshot", killed)
+    subjects = [f"during {i}" for i in range(90)]
+    for subject in subjects:
+        assert client.post("/api/v2/activities", json={"subject": subject}, headers=HEADERS).status_code == 200
+        deadline = time.monotonic() + TIMEOUT
+        while state_file._compaction is not None and time.monotonic() < deadline:
+            time.sleep(0.01)  # each compaction fails before the next is begun
+    assert len(segment_paths(path)) > 2  # the log went on in new segments; none was removed
+    assert set(subjects) | {"before"} <= set(_subjects(_restarted(path)))
