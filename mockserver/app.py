@@ -25,8 +25,12 @@ class MockRequest(Request):
     """A request whose body limit is the app's, or the snapshot PUT's own (constants.body_limit)."""
 
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
+    def max_content_length(self) -> int | None:
         return body_limit(self.method, self.path, super().max_content_length)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)  # type: ignore[attr-defined]
 
 
 class MockFlask(Flask):

@@ -246,6 +246,7 @@ def _lines() -> dict[Place, tuple[int, int]]:
         found[place] = (start, max(last, start))
         return max(last, start)
 
-    walk(root, (), 1)
+    if root is not None:  # an empty document has no places
+        walk(root, (), 1)
     load_spec()  # the same document the places point into
     return found

@@ -109,7 +109,7 @@ def body_message(error: jsonschema_rs.ValidationError) -> str:
         return f"Invalid request body: {error_text(error)}"
     if kind == "Enum":
         # Name every allowed value, not the validator's "one of 1, 2 or 2 other candidates".
-        allowed = ", ".join(orjson.dumps(option).decode() for option in error.kind.options)
+        allowed = ", ".join(orjson.dumps(option).decode() for option in getattr(error.kind, "options", ()))
         return f"Invalid value for field '{path}': {describe(error.instance)} is not one of the allowed {allowed}"
     return f"Invalid value for field '{path}': {error_text(error)}"
 

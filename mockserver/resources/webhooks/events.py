@@ -1,6 +1,8 @@
 """From a write of an activity to the changes the webhooks are told about (the store's listener)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import has_request_context, request
 
 from ...clock import Clock
@@ -8,6 +10,9 @@ from ...company import Company
 from ...model import Activity
 from .delivery import Deliveries
 from .model import Change, action_of
+
+if TYPE_CHECKING:
+    from .subscriptions import Subscriptions
 
 ENTITY = "activity"
 
@@ -29,7 +34,8 @@ class ActivityEvents:
 
     def __call__(self, company: Company, before: Activity | None, after: Activity, batch: str | None) -> None:
         action = action_of(before, after)
-        items = company.states["webhooks"].items
+        hooks: Subscriptions = company.states["webhooks"]  # type: ignore[assignment]
+        items = hooks.items
         if not items:
             return
         matching = [w for w in items.values() if w.matches(action, ENTITY)]

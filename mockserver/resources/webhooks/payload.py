@@ -128,7 +128,7 @@ def v1_body(webhook: Webhook, change: Change, event_id: str, attempt: int, permi
     """A v1 delivery: whole v1 objects in `current` and `previous`, integer ids, Unix timestamps."""
     current, previous = _v1_parts(change)
     action = V1_ACTIONS[change.action]
-    matches = {"current": [], "previous": []}
+    matches: dict[str, list[Any]] = {"current": [], "previous": []}
     meta = {
         "v": 1,
         "action": action,

@@ -140,7 +140,7 @@ class Sender:
             answers = [connection.post(request) for request in sent]
             times: dict[int, float] = {}
             for index, answer in enumerate(answers):
-                answer.add_done_callback(lambda _, i=index: times.setdefault(i, loop.time()))
+                answer.add_done_callback(_timed(times, index, loop))
             done, _ = await asyncio.wait(answers, timeout=max(0.0, deadline - loop.time()))
             progress = reused or connection.answered > before
             for index, answer in enumerate(answers):
@@ -187,3 +187,10 @@ class Sender:
         connection, self._connection = self._connection, None
         if connection is not None and connection.transport is not None:
             connection.transport.close()
+
+
+def _timed(times: dict[int, float], index: int, loop: asyncio.AbstractEventLoop) -> Any:
+    """A done callback noting when answer `index` came (the first time only)."""
+    def done(_: object) -> None:
+        times.setdefault(index, loop.time())
+    return done

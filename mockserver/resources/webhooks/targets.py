@@ -63,7 +63,7 @@ class Targets:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as exc:
             raise TargetRefused(f"{host} does not resolve ({exc})") from None
-        addresses = [info[4][0] for info in infos]
+        addresses = [str(info[4][0]) for info in infos]
         self._only_loopback(host, addresses)
         return addresses[0]
 
@@ -71,7 +71,7 @@ class Targets:
         if _is_loopback(host):
             return [host]
         try:
-            return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+            return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
         except OSError as exc:
             raise TargetRefused(f"{INVALID_URL}: {host} does not resolve ({exc})") from None
 
