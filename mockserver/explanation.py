@@ -233,12 +233,13 @@ def _lines() -> dict[Place, tuple[int, int]]:
 
     def walk(node: yaml.Node, place: Place, start: int) -> int:
         """Records the node's lines; returns its last line."""
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
-            pairs = node.value if isinstance(node, yaml.MappingNode) else \
-                [(item, item) for item in node.value]
+        # By the node's id, not its class: the C loader makes nodes of the yaml.nodes it was first imported
+        # with, which a re-import of yaml (pytester's in-process runs restore sys.modules) does not share.
+        if node.id in ("mapping", "sequence") and not node.flow_style and node.value:
+            pairs = node.value if node.id == "mapping" else [(item, item) for item in node.value]
             last = start
             for index, (key, value) in enumerate(pairs):
-                part = key.value if isinstance(node, yaml.MappingNode) else index
+                part = key.value if node.id == "mapping" else index
                 last = walk(value, (*place, part), key.start_mark.line + 1)
         else:
             # A scalar or flow collection ends where its end mark is (at column 0: the line before).
