@@ -231,7 +231,7 @@ def _lines() -> dict[Place, tuple[int, int]]:
     root = yaml.compose(spec_text(), Loader=loader)  # noqa: S506 - a safe loader
     found: dict[Place, tuple[int, int]] = {}
 
-    def walk(node: yaml.Node, place: Place, start: int) -> int:
+    def walk(node: Any, place: Place, start: int) -> int:
         """Records the node's lines; returns its last line."""
         # By the node's id, not its class: the C loader makes nodes of the yaml.nodes it was first imported
         # with, which a re-import of yaml (pytester's in-process runs restore sys.modules) does not share.
