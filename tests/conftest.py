@@ -5,11 +5,16 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+import yaml  # noqa: F401 - see below
 from flask import Flask
 from flask.testing import FlaskClient
 
 from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, Clock, Store, create_app
 
+# yaml is imported here, before any pytester run: the mock imports it lazily, and a module first imported inside
+# an in-process pytester run is dropped from sys.modules after it; a second import of yaml then shares its C
+# loader (an extension module, not imported again) with the first, whose node classes the second's
+# constructors do not recognise ("could not determine a constructor for the tag None").
 FROZEN_NOW = "2025-06-02T12:00:00Z"
 
 
