@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Request, Response, g, request
+from werkzeug.routing import Rule
 
 from . import errors, pipeline
 from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
@@ -33,10 +34,29 @@ class MockRequest(Request):
         Request.max_content_length.fset(self, value)  # type: ignore[attr-defined]
 
 
+class LazyRule(Rule):
+    """A Werkzeug rule whose URL builders are compiled when `url_for` first needs them, not when it is added.
+
+    Werkzeug compiles two builder functions per rule as it is added (Python source, parsed and compiled):
+    half of `create_app`'s own time for the mock's ~70 rules, which matching never uses.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        compile_builder = super()._compile_builder
+        built: list[Callable[..., tuple[str, str]]] = []
+
+        def build(rule: Rule, *args: Any, **values: Any) -> tuple[str, str]:
+            if not built:
+                built.append(compile_builder(append_unknown))
+            return built[0](rule, *args, **values)
+        return build
+
+
 class MockFlask(Flask):
     """Flask, minus a per-call check, plus the delay of injected faults (POST /_mock/faults)."""
 
     request_class = MockRequest
+    url_rule_class = LazyRule
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
         body = super().wsgi_app(environ, start_response)

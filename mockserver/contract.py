@@ -149,20 +149,27 @@ class Operation:
     deprecated: bool = False
     deprecated_since: date | None = None
     successor: str | None = None
-    _params_validator: Any = field(init=False, repr=False)
-    _body_validator: Any = field(init=False, repr=False)
     _defaults: list[tuple[str, Any]] = field(init=False, repr=False)
     _by_name: dict[str, Parameter] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        properties = {p.name: p.schema for p in self.parameters}
-        required = [p.name for p in self.parameters if p.required]
-        self._params_validator = jsonschema_rs.validator_for(
-            {"type": "object", "properties": properties, "required": required}, validate_formats=True)
-        self._body_validator = (jsonschema_rs.validator_for(self.body_schema, validate_formats=True)
-                                if self.body_schema is not None else None)
         self._defaults = [(p.name, p.schema["default"]) for p in self.parameters if "default" in p.schema]
         self._by_name = {p.name: p for p in self.parameters}
+
+    # The validators are compiled on an operation's first request, not at start: a session calls a few
+    # of the ~70 operations of its three contracts, and compiling them all is a tenth of the plugin's start.
+    @cached_property
+    def _params_validator(self) -> Any:
+        properties = {p.name: p.schema for p in self.parameters}
+        required = [p.name for p in self.parameters if p.required]
+        return jsonschema_rs.validator_for({"type": "object", "properties": properties, "required": required},
+                                           validate_formats=True)
+
+    @cached_property
+    def _body_validator(self) -> Any:
+        if self.body_schema is None:
+            return None
+        return jsonschema_rs.validator_for(self.body_schema, validate_formats=True)
 
     @cached_property
     def schemes(self) -> frozenset[str]:
@@ -176,7 +183,7 @@ class Operation:
     @property
     def has_body(self) -> bool:
         """Whether the contract describes a request body for this operation."""
-        return self._body_validator is not None
+        return self.body_schema is not None
 
     @property
     def flask_rule(self) -> str:

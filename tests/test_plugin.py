@@ -1,6 +1,7 @@
 """The pytest plugin, seen the way its users see it: test files run by pytester."""
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -181,6 +182,7 @@ def test_client(pipedrive_mock):
 
 def test_plugin_under_xdist_isolates_each_worker(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     pytester.makepyfile(test_user="""
+import gc
 import os
 import pytest
 import requests
@@ -335,3 +337,25 @@ def test_marks(request):
 """)
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-W", "ignore::pytest.PytestAssertRewriteWarning")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_plugin_start_leaves_the_garbage_collector_as_the_session_set_it(pytester: pytest.Pytester,
+                                                                        collecting: bool) -> None:
+    # The collector is off while the mock starts (plugin.collection_paused), then as it was: on, or off
+    # when the user's session turned it off.
+    pytester.makeconftest(f"import gc\n\ndef pytest_configure(config):\n    gc.enable() if {collecting} else gc.disable()\n")
+    try:
+        result = run(pytester, f"""
+import gc
+
+def test_first(pipedrive_mock):
+    requests.get(pipedrive_mock.v2_url + "/activities/1", headers=HEADERS).raise_for_status()
+    assert gc.isenabled() is {collecting}
+
+def test_in_process(pipedrive_mock_app):
+    assert gc.isenabled() is {collecting}
+""")
+    finally:
+        gc.enable()
+    result.assert_outcomes(passed=2)

@@ -12,7 +12,8 @@ from openapi_spec_validator import validate
 
 from operations import CONTRACT, arrange, canonical, operations, request_path, sample, success_status
 from pipedrive_mock import ADMIN_TOKEN, create_app
-from pipedrive_mock.contract import TOKEN_COST_KEY, Contract, ContractError, dereference, load_spec, spec_path
+from pipedrive_mock.contract import (CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, SPEC_FILE, TOKEN_COST_KEY, Contract,
+                                     ContractError, dereference, load_spec, spec_path)
 from pipedrive_mock.resources.activities.schemas import (ActivityInputSchema, ActivityV1Schema, ActivityV2Schema, AttendeeSchema,
                                 LocationSchema, ParticipantSchema)
 
@@ -55,6 +56,15 @@ def test_contract_without_a_token_cost_fails_at_start_naming_the_operation() -> 
     del document["paths"]["/api/v2/activities/{id}"]["patch"][TOKEN_COST_KEY]
     with pytest.raises(ContractError, match=r"PATCH /api/v2/activities/\{id\} \(updateActivity\) has no valid"):
         Contract(document)
+
+
+@pytest.mark.parametrize("name", [SPEC_FILE, CONTROL_SPEC_FILE, OAUTH_SPEC_FILE])
+def test_contract_validators_of_every_operation_compile(name: str) -> None:
+    # Compiled on an operation's first request (contract.py), so a schema jsonschema_rs refuses shows here.
+    contract = Contract(load_spec(name), costs=name != CONTROL_SPEC_FILE)
+    for operation in contract:
+        assert operation._params_validator.is_valid({}) in (True, False)
+        assert (operation._body_validator is None) == (not operation.has_body)
 
 
 @pytest.mark.parametrize("cost", ["5", 2.5, -1, True, None])
