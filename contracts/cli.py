@@ -53,7 +53,7 @@ def run_parser() -> argparse.ArgumentParser:
     parser.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report for CI")
     parser.add_argument("--max-examples", type=int, help="examples per operation and mode (default: profile's)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated cases")
-    parser.add_argument("--profile", choices=sorted(PROFILES), help="quick or thorough "
+    parser.add_argument("--profile", choices=sorted(PROFILES), help="quick, boundaries or thorough "
                         "(default: CONTRACT_PROFILE, else quick)")
     parser.add_argument("--spec", help="the contract to check (default: the packaged openapi.yaml)")
     return parser

@@ -1,4 +1,4 @@
-"""How hard the contract is pushed: a quick profile for every test run, a thorough one for CI.
+"""How hard the contract is pushed: quick for every test run, boundaries for CI, thorough by hand.
 
 `CONTRACT_PROFILE=thorough` selects the thorough one. Each profile is also registered as a hypothesis
 settings profile (`contracts-quick`, `contracts-thorough`) for the strategies' own property tests.
@@ -27,10 +27,13 @@ class Profile:
 
 # Quick: every operation of the contract still runs its examples, both fuzzing modes and every check,
 # and the stateful phase still follows each link from an add; the coverage phase's boundary walk is
-# left to the thorough profile, which CI runs for the mock too (.ci/run).
+# left to the profiles below.
 QUICK = Profile("quick", max_examples=2, stateful_steps=10, client_examples=5, coverage=False, control_examples=4)
+# Boundaries: quick plus the coverage phase's deterministic walk; what CI adds for the mock (.ci/run).
+BOUNDARIES = Profile("boundaries", max_examples=2, stateful_steps=10, client_examples=5, coverage=True,
+                     control_examples=4)
 THOROUGH = Profile("thorough", max_examples=300, stateful_steps=1000, client_examples=1000)
-PROFILES = {profile.name: profile for profile in (QUICK, THOROUGH)}
+PROFILES = {profile.name: profile for profile in (QUICK, BOUNDARIES, THOROUGH)}
 
 
 def _register_hypothesis_profiles() -> None:
