@@ -139,6 +139,14 @@ class Journal:
             self._entries.append(entry)
             self._recorded += 1
 
+    def restate(self, entry: RawEntry, status: int) -> None:
+        """Give a recorded entry the status its client heard in the end (a held answer replaced by a 500)."""
+        with self._lock:
+            for index in range(len(self._entries) - 1, -1, -1):
+                if self._entries[index] is entry:
+                    self._entries[index] = entry._replace(status=status)
+                    return
+
     @property
     def last_number(self) -> int:
         """The number of the newest entry ever recorded (0 before the first); clearing does not restart it."""

@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .constants import API_PROFILE_CURRENT, API_PROFILE_SEED, UNKNOWN_FIELDS_IGNORE
 from .errors import ApiError, BadRequest, Gone, Unauthorized, error_response
-from .journal import RawEntry, mask_token
+from .journal import Journal, RawEntry, mask_token
 from .loader import Load
 from .resources.oauth.messages import SCOPE_MISMATCH, oauth_error
 from .resources.oauth.server import looks_like_access_token
@@ -114,7 +114,7 @@ def load_body(load: Load) -> dict[str, Any]:
     complaints answer 400 naming the field."""
     ctx = current()
     try:
-        return load(ctx.body)  # type: ignore[no-any-return]
+        return load(ctx.body)
     except ValidationError as exc:
         violations = [f"Invalid value for field '{field}': {problems}" for field, problems in _flatten(exc.messages)]
         ctx.violations = [*(ctx.violations or ()), *violations]
@@ -240,7 +240,7 @@ def _raw_body(req: Request) -> bytes:
     raw = environ.get(REQUEST_BODY)
     if raw is not None and environ.get("CONTENT_LENGTH") == str(len(raw)) \
             and len(raw) <= (req.max_content_length or len(raw)):
-        return raw  # type: ignore[no-any-return]
+        return raw
     return req.get_data(cache=True)
 
 
@@ -290,7 +290,8 @@ def _persist(response: Response, st: MockState) -> Response:
         if holder is not None:
             holder.writing.release()  # the record is in: other writes go on while this one waits
         if request.environ.get(SERVER_HOLDS_ANSWERS):
-            request.environ[ANSWER_HOLD] = lambda: _held(state_file, token)
+            environ = request.environ
+            request.environ[ANSWER_HOLD] = lambda: _held(state_file, token, st.journal, environ)
             return response
         state_file.wait(token)
     except OSError as exc:
@@ -304,11 +305,16 @@ def _not_saved(state_file: StateFile, exc: OSError) -> ApiError:
                     f"saved to the state file {state_file.path}: {exc.strerror}", status=500)
 
 
-async def _held(state_file: StateFile, token: int) -> tuple[str, list[tuple[str, str]], bytes] | None:
-    """The server's wait for `token` on disk: None, or the answer that replaces the one held (a 500)."""
+async def _held(state_file: StateFile, token: int, journal: Journal,
+                environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """The server's wait for `token` on disk: None, or the answer that replaces the one held (a 500), which
+    the request's journal entry then says too."""
     exc = await state_file.durable(token)
     if exc is None:
         return None
+    entry = environ.get(JOURNAL_ENTRY)
+    if entry is not None:
+        journal.restate(entry, 500)
     body = orjson.dumps(_not_saved(state_file, exc).body())
     return "500 INTERNAL SERVER ERROR", [("Content-Type", "application/json"),
                                          ("Content-Length", str(len(body)))], body

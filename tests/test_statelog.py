@@ -295,6 +295,8 @@ def test_served_write_that_cannot_be_saved_answers_500_and_did_not_happen(path: 
             refused = session.post(server.url + "/api/v2/activities", json={"subject": "Not saved"},
                                    headers=HEADERS, timeout=TIMEOUT)
         assert refused.status_code == 500 and "not applied" in refused.json()["error"]
+        journaled = server.app.extensions["pipedrive_mock"].journal.entries("POST")[-1]
+        assert journaled.status == 500 and journaled.body == {"subject": "Not saved"}  # what the client heard
         listed = session.get(server.url + "/api/v2/activities?limit=500", headers=HEADERS, timeout=TIMEOUT).json()
         assert "Not saved" not in [a["subject"] for a in listed["data"]]
         assert session.post(server.url + "/api/v2/activities", json={"subject": "Later"}, headers=HEADERS,
