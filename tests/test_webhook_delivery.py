@@ -186,11 +186,17 @@ def test_ten_failed_first_attempts_ban_the_webhook_for_30_minutes(rig: Rig) -> N
     assert_delivers_after_30_minutes(rig)
 
 
-def test_three_days_without_success_delete_the_webhook(rig: Rig) -> None:
+def failing_webhook(rig: Rig) -> Any:
+    """A webhook whose one event failed all four attempts: no success since it was subscribed."""
     webhook = rig.subscribe()
     rig.receiver.fail_next(4)
     rig.add()
     rig.settle()
+    return webhook
+
+
+def test_three_days_without_success_delete_the_webhook(rig: Rig) -> None:
+    webhook = failing_webhook(rig)
     assert webhook.id in rig.company.webhooks.items
     rig.store.clock.advance(3 * 24 * 3600)
     rig.settle()
@@ -205,10 +211,7 @@ def test_ban_after_the_clock_moved_back_lasts_30_minutes_from_the_new_now(rig: R
 
 
 def test_deletion_after_the_clock_moved_back_counts_three_days_from_the_new_now(rig: Rig) -> None:
-    webhook = rig.subscribe()
-    rig.receiver.fail_next(4)
-    rig.add()
-    rig.settle()
+    webhook = failing_webhook(rig)
     rig.store.clock.set(START - 10 * 24 * 3600)
     rig.settle()
     assert webhook.id in rig.company.webhooks.items  # moving back is not three days without success

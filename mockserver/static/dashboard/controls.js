@@ -149,12 +149,17 @@ function stateForms() {
     h("button", { type: "submit", id: "reseed" }, "Reseed")));
 }
 
+/** The card of an optional feature, shown only when the server answers `path`; its answer, or null. */
+async function optionalCard(path, id) {
+  const data = await probe(path);
+  document.getElementById(id).hidden = data === null;
+  return data;
+}
+
 // Not polled: a list that redraws itself would close a menu the developer has open.
 async function renderConsent() {
-  const consent = await probe("/_mock/oauth/consent");
-  const card = document.getElementById("consent-card");
-  if (consent === null) { card.hidden = true; return; } // a server without OAuth
-  card.hidden = false;
+  const consent = await optionalCard("/_mock/oauth/consent", "consent-card");
+  if (consent === null) return; // a server without OAuth
   const { users } = await get("/_mock/users");
   const rows = consent.consent.slice(0, 20).map((c) => {
     const options = users.filter((u) => u.company_id === c.company_id)
@@ -178,10 +183,8 @@ async function renderConsent() {
 }
 
 async function renderWebhooks() {
-  const log = await probe("/_mock/webhooks/deliveries");
-  const card = document.getElementById("webhooks-card");
-  if (log === null) { card.hidden = true; return; } // a server without webhooks
-  card.hidden = false;
+  const log = await optionalCard("/_mock/webhooks/deliveries", "webhooks-card");
+  if (log === null) return; // a server without webhooks
   const { companies } = await get("/_mock/companies");
   const lists = await Promise.all(companies.slice(0, 20).map((c) => get(`/_mock/companies/${c.id}/webhooks`)));
   const hooks = lists.flatMap((list) => list.webhooks);
