@@ -98,7 +98,8 @@ class _Recorder:
 
 
 def record(base_url: str, api_token: str) -> Recording:
-    """Read-only calls covering the contract's read operations: pages, the last page, one of each, errors."""
+    """Read-only calls covering the contract's read operations: pages, the last page, one of each, errors; then
+    every other read operation once with its examples (an admin-only one records a regular user's 403)."""
     rec = _Recorder(base_url, api_token)
     first = rec.call("getActivities", {"limit": 2})
     cursor = first.get("additional_data", {}).get("next_cursor") if isinstance(first, dict) else None
@@ -114,8 +115,6 @@ def record(base_url: str, api_token: str) -> Recording:
         rec.call("getActivity", {"include_fields": "attendees"}, path_args={"id": data[0]["id"]})
     rec.call("getActivity", path_args={"id": MISSING_ID})  # 404
     rec.call("getActivitiesCollection", {"limit": 2})
-    rec.call("getWebhooks")  # admins only: a regular user's token records the 403
-    rec.call("getActivityTypes")
     rec.call("getActivityFieldsV1", {"limit": 5})
     fields = rec.call("getActivityFields", {"limit": 5, "include_fields": "ui_visibility"})
     cursor = fields.get("additional_data", {}).get("next_cursor") if isinstance(fields, dict) else None
@@ -124,11 +123,27 @@ def record(base_url: str, api_token: str) -> Recording:
     rec.call("getActivityField", path_args={"field_code": "priority"})
     rec.call("getActivityField", path_args={"field_code": "no_such_field"})  # 404
     me = rec.call("getCurrentUser")
-    rec.call("getUsers")
     user_id = me.get("data", {}).get("id") if isinstance(me, dict) else None
     if user_id:
         rec.call("getUser", path_args={"id": user_id})
+    _call_the_rest(rec)
     return rec.recording
+
+
+def _call_the_rest(rec: _Recorder) -> None:
+    """Each read operation of the contract the script above did not call, once, with the contract's examples
+    (a path parameter without one is `MISSING_ID`, a 404 whose shape is still checked). A v1 operation served
+    at /api/v1/ too is the one at /v1/."""
+    contract = _contract()
+    called = {exchange.operation_id for exchange in rec.recording.exchanges}
+    for operation in contract:
+        twin = operation.path.startswith("/api/v1/") and contract.find(operation.flask_rule[4:], "GET")
+        if operation.method != "GET" or operation.operation_id in called or twin:
+            continue
+        examples = operation.examples()
+        path_args = {p.name: examples.get(p.name, MISSING_ID) for p in operation.parameters if p.location == "path"}
+        query = {p.name: examples[p.name] for p in operation.parameters if p.location == "query" and p.name in examples}
+        rec.call(operation.operation_id, query, path_args=path_args)
 
 
 @cache

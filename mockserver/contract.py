@@ -89,6 +89,8 @@ class Parameter:
     schema: dict[str, Any]
     required: bool
     explode: bool
+    # The contract's `example`: a value a successful call may send (tests and `record` call with it).
+    example: Any = None
 
     @cached_property
     def kind(self) -> str:
@@ -105,6 +107,14 @@ class Parameter:
         if kind == "boolean":
             return _BOOLEANS.get(raw, raw)
         return raw
+
+
+def _url_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(_url_value(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _shape(value: Any, limit: int) -> tuple[bool, bool]:
@@ -149,6 +159,8 @@ class Operation:
     deprecated: bool = False
     deprecated_since: date | None = None
     successor: str | None = None
+    # The request body's `example` (its JSON media type's): a body a successful call may send.
+    body_example: Any = None
     _defaults: list[tuple[str, Any]] = field(init=False, repr=False)
     _by_name: dict[str, Parameter] = field(init=False, repr=False)
 
@@ -184,6 +196,11 @@ class Operation:
     def has_body(self) -> bool:
         """Whether the contract describes a request body for this operation."""
         return self.body_schema is not None
+
+    def examples(self) -> dict[str, str]:
+        """Each path and query parameter's `example` that the contract gives, as sent in a URL (a list
+        comma-separated, a boolean `true`/`false`)."""
+        return {p.name: _url_value(p.example) for p in self.parameters if p.example is not None}
 
     @property
     def flask_rule(self) -> str:
@@ -290,13 +307,14 @@ class Contract:
                  costs: bool, default_security: list[dict[str, list[str]]]) -> Operation:
         parameters = [
             Parameter(p["name"], p["in"], p.get("schema", {}), bool(p.get("required")),
-                      bool(p.get("explode", p.get("style", "form") == "form")))
+                      bool(p.get("explode", p.get("style", "form") == "form")), p.get("example"))
             for p in [*shared, *spec.get("parameters", [])] if p["in"] in ("path", "query")
         ]
         body = spec.get("requestBody")
         # Only JSON bodies are validated here; an operation taking a form (POST /oauth/token) reads it itself,
         # as Pipedrive answers a wrong one in its own words.
-        body_schema = body["content"].get("application/json", {}).get("schema") if body else None
+        json_body = body["content"].get("application/json", {}) if body else {}
+        body_schema = json_body.get("schema")
         cost = spec.get(TOKEN_COST_KEY)
         if costs and (not isinstance(cost, int) or isinstance(cost, bool) or cost < 0):
             raise ContractError(f"{method.upper()} {path} ({spec.get('operationId')}) has no valid "
@@ -311,7 +329,8 @@ class Contract:
                          for requirement in spec.get("security", default_security))
         return Operation(spec["operationId"], method.upper(), path, parameters, body_schema,
                          bool(body and body.get("required")) and body_schema is not None, cost if costs else None,
-                         security, bool(spec.get("deprecated")), since, spec.get("x-successor"))
+                         security, bool(spec.get("deprecated")), since, spec.get("x-successor"),
+                         json_body.get("example"))
 
     def find(self, rule: str, method: str) -> Operation | None:
         return self.operations.get((rule, method))

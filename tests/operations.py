@@ -1,14 +1,15 @@
 """The contract's operations, for tests that need "every operation": taken from the compiled openapi.yaml.
 
-A test names an operation by its operationId; `SAMPLES` gives the few that need more than a path to
-succeed (a body, a required query parameter). An operation the contract gains is in every such test at once.
+A test names an operation by its operationId. What a successful call sends (path and query values, a body)
+is the contract's `example` of each; what must exist first is made by `arrange`, by a rule, not a table.
+An operation the contract gains is in every such test at once.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipedrive_mock import ADMIN_TOKEN
 from pipedrive_mock.contract import Contract, Operation, load_spec
 
 CONTRACT = Contract()
@@ -17,42 +18,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass(frozen=True)
 class Sample:
-    """What a successful call of an operation needs beyond its path: `{id}` in a query is the path's id."""
+    """What a successful call of an operation sends beyond its path, from the contract: the `example` of each
+    path and query parameter that has one, and the request body's `example`."""
     query: str = ""
     body: dict[str, Any] | None = None
     path_args: dict[str, str] = field(default_factory=dict)
-    # What must exist in the app's company 1 first (e.g. a webhook to delete).
-    arrange: Callable[[Any], None] | None = None
-
-
-# A target the mock may deliver to (loopback) where nothing listens: deliveries fail at once.
-WEBHOOK_URL = "http://127.0.0.1:9/operations"
-WEBHOOK_BODY = {"subscription_url": WEBHOOK_URL, "event_action": "*", "event_object": "activity", "name": "sample"}
-
-
-def _a_webhook(app: Any) -> None:
-    from pipedrive_mock.resources.webhooks.subscriptions import subscribe
-
-    state = app.extensions["pipedrive_mock"]
-    company = state.store.company(1)
-    admin = next(u for u in company.users.values() if u.is_admin)
-    subscribe(company, admin, WEBHOOK_BODY, state.clock.time(), state.deliveries.targets)
-
-
-SAMPLES: dict[str, Sample] = {
-    "getActivities": Sample("limit=500"),
-    "getActivitiesCollection": Sample("limit=500"),
-    "addActivity": Sample(body={"subject": "Written by the auth matrix"}),
-    "updateActivity": Sample(body={"subject": "Changed by the auth matrix"}),
-    "deleteActivities": Sample("ids={id}"),
-    "addWebhook": Sample(body=WEBHOOK_BODY),
-    "deleteWebhook": Sample(path_args={"id": "1"}, arrange=_a_webhook),
-    "addActivityType": Sample(body={"name": "Written by the auth matrix", "icon_key": "camera"}),
-    "updateActivityType": Sample(body={"name": "Changed by the auth matrix"}, path_args={"id": "2"}),
-    "deleteActivityType": Sample(path_args={"id": "3"}),
-    "getActivityField": Sample(path_args={"field_code": "priority"}),
-    "getUser": Sample(path_args={"id": "2"}),
-}
 
 
 def canonical(operation: Operation) -> Operation:
@@ -73,14 +43,30 @@ def distinct_operations() -> list[Operation]:
 
 
 def sample(operation: Operation) -> Sample:
-    return SAMPLES.get(canonical(operation).operation_id, Sample())
+    operation = canonical(operation)
+    examples = operation.examples()
+    query = "&".join(f"{p.name}={examples[p.name]}" for p in operation.parameters
+                     if p.location == "query" and p.name in examples)
+    path_args = {p.name: examples[p.name] for p in operation.parameters if p.location == "path" and p.name in examples}
+    return Sample(query, operation.body_example, path_args)
+
+
+def creator(operation: Operation) -> Operation | None:
+    """For a DELETE of `/x/{id}` whose id has an example: the POST of `/x`, which makes what it deletes."""
+    operation = canonical(operation)
+    if operation.method != "DELETE" or not operation.path.endswith("}") or not sample(operation).path_args:
+        return None
+    return CONTRACT.operations.get((operation.flask_rule.rsplit("/", 1)[0], "POST"))
 
 
 def arrange(operation: Operation, app: Any) -> None:
-    """Make what a successful call of the operation needs in the app's company 1."""
-    setup = sample(operation).arrange
-    if setup is not None:
-        setup(app)
+    """Make what a successful call of the operation needs in the app's company 1: a DELETE of `/x/{id}` comes
+    after the POST of `/x` with its example body (as an admin), so that the example id exists."""
+    made_by = creator(operation)
+    if made_by is not None:
+        response = app.test_client().post(made_by.path, json=made_by.body_example,
+                                          headers={"x-api-token": ADMIN_TOKEN})
+        assert response.status_code < 300, response.get_json()
 
 
 def success_status(operation: Operation) -> int:
@@ -99,13 +85,16 @@ def documented_statuses(operation: Operation) -> set[str]:
 
 
 def request_path(operation: Operation, object_id: int | str, query: str | None = None) -> str:
-    """A concrete path of the operation: every path parameter is `object_id` unless the sample says otherwise."""
+    """A concrete path of the operation, with the contract's examples; a required parameter without one (the
+    activity ids, left to the caller) is `object_id`. `query`, when given, is the whole query string."""
     spec = sample(operation)
     path = operation.path
+    chosen = []
     for parameter in operation.parameters:
         if parameter.location == "path":
-            value = spec.path_args.get(parameter.name, str(object_id))
-            path = path.replace("{" + parameter.name + "}", value)
-    query = spec.query if query is None else query
-    query = query.replace("{id}", str(object_id))
+            path = path.replace("{" + parameter.name + "}", spec.path_args.get(parameter.name, str(object_id)))
+        elif parameter.location == "query" and parameter.required and parameter.example is None:
+            chosen.append(f"{parameter.name}={object_id}")
+    if query is None:
+        query = "&".join(part for part in (spec.query, *chosen) if part)
     return f"{path}?{query}" if query else path

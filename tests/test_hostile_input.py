@@ -13,32 +13,13 @@ from flask.testing import FlaskClient
 
 from pipedrive_mock import ADMIN_TOKEN, create_app
 from pipedrive_mock.constants import MAX_BODY_BYTES
+from pipedrive_mock.contract import Operation, Parameter
 from envelope import assert_official_error
 from operations import CONTRACT, distinct_operations
 from store_fingerprint import fingerprint
 
 JSON = "application/json"
 SEEDED = 30
-# The corpus's short names of the contract's operations (operationIds); every distinct one must have cases.
-OPERATION_IDS = {
-    "list": "getActivities",
-    "collection": "getActivitiesCollection",
-    "get": "getActivity",
-    "add": "addActivity",
-    "update": "updateActivity",
-    "bulk_delete": "deleteActivities",
-    "delete": "deleteActivity",
-    "webhooks": "getWebhooks",
-    "add_webhook": "addWebhook",
-    "delete_webhook": "deleteWebhook",
-    "add_type": "addActivityType",
-    "update_type": "updateActivityType",
-    "delete_type": "deleteActivityType",
-    "fields_v1": "getActivityFieldsV1",
-    "fields": "getActivityFields",
-    "field": "getActivityField",
-    "user": "getUser",
-}
 
 
 @dataclass(frozen=True)
@@ -51,14 +32,17 @@ class Case:
     status: int
     fragment: str
     content_type: str | None = JSON
+    url: str = ""  # the whole path and query, for a case made from the contract (`target` is then unused)
 
     @property
     def method(self) -> str:
-        return CONTRACT.by_id[OPERATION_IDS[self.operation]].method
+        return CONTRACT.by_id[self.operation].method
 
     @property
     def path(self) -> str:
-        base = CONTRACT.by_id[OPERATION_IDS[self.operation]].path
+        if self.url:
+            return self.url
+        base = CONTRACT.by_id[self.operation].path
         return re.sub(r"\{\w+\}", self.target, base) if "{" in base else base + self.target
 
 
@@ -75,12 +59,12 @@ def _nested(depth: int) -> bytes:
 
 
 def _add(name: str, body: bytes, fragment: str, status: int = 400, content_type: str | None = JSON) -> Case:
-    return Case(name, "add", "", body, status, fragment, content_type)
+    return Case(name, "addActivity", "", body, status, fragment, content_type)
 
 
 def _update(name: str, body: bytes, fragment: str, target: str = "1", status: int = 400,
             content_type: str | None = JSON) -> Case:
-    return Case(name, "update", target, body, status, fragment, content_type)
+    return Case(name, "updateActivity", target, body, status, fragment, content_type)
 
 
 def _query(operation: str, name: str, target: str, fragment: str, status: int = 400) -> Case:
@@ -88,7 +72,7 @@ def _query(operation: str, name: str, target: str, fragment: str, status: int = 
 
 
 def _webhook(name: str, body: bytes, fragment: str, status: int = 400, content_type: str | None = JSON) -> Case:
-    return Case(name, "add_webhook", "", body, status, fragment, content_type)
+    return Case(name, "addWebhook", "", body, status, fragment, content_type)
 
 
 def _hook_body(**fields: object) -> bytes:
@@ -163,61 +147,61 @@ CORPUS = [
     _update("zero id", b'{"busy": true}', "'id'", target="0"),
     _update("negative id", b'{"busy": true}', "'id'", target="-1"),
     _update("unknown id", b'{"busy": true}', "Entity was not found", target="99999", status=404),
-    _query("get", "float id", "1.5", "'id'"),
-    _query("get", "id out of range", "2147483648", "'id'"),
-    _query("get", "id past 64 bits", "99999999999999999999", "'id'"),
-    _query("get", "encoded path traversal", "..%2F..%2Fetc%2Fpasswd", "Unknown path", status=404),
-    _query("get", "path traversal", "../../../etc/passwd", "Unknown path", status=404),
-    _query("get", "NUL byte id", "%00", "'id'"),
-    _query("get", "unknown include_fields", "1?include_fields=secrets", "'include_fields'"),
-    _query("delete", "word id", "abc", "'id'"),
-    _query("delete", "zero id", "0", "'id'"),
-    _query("delete", "unknown id", "99999", "Entity was not found", status=404),
-    _query("delete", "id with a query attempt", "1%3Fids%3D2", "'id'"),
+    _query("getActivity", "float id", "1.5", "'id'"),
+    _query("getActivity", "id out of range", "2147483648", "'id'"),
+    _query("getActivity", "id past 64 bits", "99999999999999999999", "'id'"),
+    _query("getActivity", "encoded path traversal", "..%2F..%2Fetc%2Fpasswd", "Unknown path", status=404),
+    _query("getActivity", "path traversal", "../../../etc/passwd", "Unknown path", status=404),
+    _query("getActivity", "NUL byte id", "%00", "'id'"),
+    _query("getActivity", "unknown include_fields", "1?include_fields=secrets", "'include_fields'"),
+    _query("deleteActivity", "word id", "abc", "'id'"),
+    _query("deleteActivity", "zero id", "0", "'id'"),
+    _query("deleteActivity", "unknown id", "99999", "Entity was not found", status=404),
+    _query("deleteActivity", "id with a query attempt", "1%3Fids%3D2", "'id'"),
     # -- list parameters ---------------------------------------------------------------------------
-    _query("list", "limit zero", "?limit=0", "'limit'"),
-    _query("list", "limit over 500", "?limit=501", "'limit'"),
-    _query("list", "limit float", "?limit=2.5", "'limit'"),
-    _query("list", "limit empty", "?limit=", "'limit'"),
-    _query("list", "limit twice", "?limit=1&limit=2", "given 2 times"),
-    _query("list", "too many ids", f"?ids={HUNDRED_AND_ONE}", "'ids'"),
-    _query("list", "ids with an empty item", "?ids=1,,2", "'ids'"),
-    _query("list", "negative id in ids", "?ids=1,-2", "'ids'"),
-    _query("list", "ids empty", "?ids=", "'ids'"),
-    _query("list", "bad sort_by enum", "?sort_by=subject", "'sort_by'"),
-    _query("list", "bad sort_direction enum", "?sort_direction=DESC", "'sort_direction'"),
-    _query("list", "string where boolean goes", "?done=1", "'done'"),
-    _query("list", "impossible date-time", "?updated_since=2025-02-30T10:00:00Z", "'updated_since'"),
-    _query("list", "date-time without zone", "?updated_until=2025-01-01", "'updated_until'"),
-    _query("list", "owner_id out of range", "?owner_id=2147483648", "'owner_id'"),
-    _query("list", "unknown filter", "?filter_id=4242", "Filter not found"),
-    _query("list", "cursor empty", "?cursor=", "'cursor'"),
-    _query("list", "cursor not base64", "?cursor=%25%25%25", "'cursor'"),
-    _query("list", "cursor base64 of text", f"?cursor={base64.b64encode(b'hello').decode()}", "'cursor'"),
-    _query("list", "cursor oversized", "?cursor=" + "A" * 2000, "'cursor'"),
-    _query("list", "cursor tampered sort field", f"?cursor={_v2_cursor(field='add_time')}", "'cursor'"),
-    _query("list", "cursor tampered id", f"?cursor={_v2_cursor(id=-3)}", "'cursor'"),
-    _query("list", "cursor tampered value type", f"?cursor={_v2_cursor(fieldValue='5')}", "'cursor'"),
-    _query("list", "cursor with an extra key", f"?cursor={_v2_cursor(admin=True)}", "'cursor'"),
-    _query("list", "cursor with an impossible time", "?sort_by=update_time&cursor="
+    _query("getActivities", "limit zero", "?limit=0", "'limit'"),
+    _query("getActivities", "limit over 500", "?limit=501", "'limit'"),
+    _query("getActivities", "limit float", "?limit=2.5", "'limit'"),
+    _query("getActivities", "limit empty", "?limit=", "'limit'"),
+    _query("getActivities", "limit twice", "?limit=1&limit=2", "given 2 times"),
+    _query("getActivities", "too many ids", f"?ids={HUNDRED_AND_ONE}", "'ids'"),
+    _query("getActivities", "ids with an empty item", "?ids=1,,2", "'ids'"),
+    _query("getActivities", "negative id in ids", "?ids=1,-2", "'ids'"),
+    _query("getActivities", "ids empty", "?ids=", "'ids'"),
+    _query("getActivities", "bad sort_by enum", "?sort_by=subject", "'sort_by'"),
+    _query("getActivities", "bad sort_direction enum", "?sort_direction=DESC", "'sort_direction'"),
+    _query("getActivities", "string where boolean goes", "?done=1", "'done'"),
+    _query("getActivities", "impossible date-time", "?updated_since=2025-02-30T10:00:00Z", "'updated_since'"),
+    _query("getActivities", "date-time without zone", "?updated_until=2025-01-01", "'updated_until'"),
+    _query("getActivities", "owner_id out of range", "?owner_id=2147483648", "'owner_id'"),
+    _query("getActivities", "unknown filter", "?filter_id=4242", "Filter not found"),
+    _query("getActivities", "cursor empty", "?cursor=", "'cursor'"),
+    _query("getActivities", "cursor not base64", "?cursor=%25%25%25", "'cursor'"),
+    _query("getActivities", "cursor base64 of text", f"?cursor={base64.b64encode(b'hello').decode()}", "'cursor'"),
+    _query("getActivities", "cursor oversized", "?cursor=" + "A" * 2000, "'cursor'"),
+    _query("getActivities", "cursor tampered sort field", f"?cursor={_v2_cursor(field='add_time')}", "'cursor'"),
+    _query("getActivities", "cursor tampered id", f"?cursor={_v2_cursor(id=-3)}", "'cursor'"),
+    _query("getActivities", "cursor tampered value type", f"?cursor={_v2_cursor(fieldValue='5')}", "'cursor'"),
+    _query("getActivities", "cursor with an extra key", f"?cursor={_v2_cursor(admin=True)}", "'cursor'"),
+    _query("getActivities", "cursor with an impossible time", "?sort_by=update_time&cursor="
            + _v2_cursor(field="update_time", fieldValue="2025-02-30T00:00:00Z"), "'cursor'"),
     # -- collection parameters ---------------------------------------------------------------------
-    _query("collection", "limit over 500", "?limit=100000", "'limit'"),
-    _query("collection", "impossible since", "?since=2025-02-30%2000:00:00", "'since'"),
-    _query("collection", "bad type list", "?type=call,,task", "'type'"),
-    _query("collection", "string where boolean goes", "?done=yes", "'done'"),
-    _query("collection", "cursor zero id", "?cursor=" + base64.b64encode(b'{"next_id": 0}').decode(), "'cursor'"),
-    _query("collection", "v2 cursor on v1", f"?cursor={_v2_cursor()}", "'cursor'"),
-    _query("collection", "user_id twice", "?user_id=1&user_id=2", "given 2 times"),
+    _query("getActivitiesCollection", "limit over 500", "?limit=100000", "'limit'"),
+    _query("getActivitiesCollection", "impossible since", "?since=2025-02-30%2000:00:00", "'since'"),
+    _query("getActivitiesCollection", "bad type list", "?type=call,,task", "'type'"),
+    _query("getActivitiesCollection", "string where boolean goes", "?done=yes", "'done'"),
+    _query("getActivitiesCollection", "cursor zero id", "?cursor=" + base64.b64encode(b'{"next_id": 0}').decode(), "'cursor'"),
+    _query("getActivitiesCollection", "v2 cursor on v1", f"?cursor={_v2_cursor()}", "'cursor'"),
+    _query("getActivitiesCollection", "user_id twice", "?user_id=1&user_id=2", "given 2 times"),
     # -- bulk delete parameters --------------------------------------------------------------------
-    _query("bulk_delete", "ids missing", "", "Missing required parameter 'ids'"),
-    _query("bulk_delete", "ids empty", "?ids=", "'ids'"),
-    _query("bulk_delete", "ids not numbers", "?ids=a,b", "'ids'"),
-    _query("bulk_delete", "ids twice", "?ids=1&ids=2", "given 2 times"),
-    _query("bulk_delete", "too many ids", f"?ids={HUNDRED_AND_ONE}", "'ids'"),
-    _query("bulk_delete", "zero id", "?ids=0", "'ids'"),
-    _query("bulk_delete", "path traversal in ids", "?ids=1,../2", "'ids'"),
-    _query("bulk_delete", "float ids", "?ids=1.0,2.0", "'ids'"),
+    _query("deleteActivities", "ids missing", "", "Missing required parameter 'ids'"),
+    _query("deleteActivities", "ids empty", "?ids=", "'ids'"),
+    _query("deleteActivities", "ids not numbers", "?ids=a,b", "'ids'"),
+    _query("deleteActivities", "ids twice", "?ids=1&ids=2", "given 2 times"),
+    _query("deleteActivities", "too many ids", f"?ids={HUNDRED_AND_ONE}", "'ids'"),
+    _query("deleteActivities", "zero id", "?ids=0", "'ids'"),
+    _query("deleteActivities", "path traversal in ids", "?ids=1,../2", "'ids'"),
+    _query("deleteActivities", "float ids", "?ids=1.0,2.0", "'ids'"),
     # -- webhooks: answered in the webhooks API's own shape, {status, success, errors: {field: [...]}} -----
     _webhook("empty body", b"", "body is required"),
     _webhook("malformed JSON", b'{"name": ', "not valid JSON"),
@@ -235,47 +219,99 @@ CORPUS = [
     _webhook("not http", _hook_body(subscription_url="file:///etc/passwd"), "http://"),
     _webhook("no host", _hook_body(subscription_url="http:///hook"), "http://"),
     _webhook("port not a number", _hook_body(subscription_url="http://127.0.0.1:port/"), "not a URL"),
-    _query("webhooks", "path traversal", "/..%2F..%2Fetc", "Unknown path", status=404),
-    _query("delete_webhook", "word id", "abc", "'id'"),
-    _query("delete_webhook", "zero id", "0", "'id'"),
-    _query("delete_webhook", "unknown id", "99999", "not found", status=404),
+    _query("getWebhooks", "path traversal", "/..%2F..%2Fetc", "Unknown path", status=404),
+    _query("deleteWebhook", "word id", "abc", "'id'"),
+    _query("deleteWebhook", "zero id", "0", "'id'"),
+    _query("deleteWebhook", "unknown id", "99999", "not found", status=404),
     # -- priority and outcome: option ids of their activity fields ---------------------------------
     _add("priority not an option id", b'{"priority": 9}', "'priority'"),
     _add("outcome not an option id", b'{"outcome": 7}', "allowed 1, 2, 3, null"),
     _update("priority zero", b'{"priority": 0}', "'priority'"),
     # -- activity types ----------------------------------------------------------------------------
-    Case("name missing", "add_type", "", b'{"icon_key": "call"}', 400, '"name"'),
-    Case("icon_key missing", "add_type", "", b'{"name": "Demo"}', 400, '"icon_key"'),
-    Case("icon_key not an icon", "add_type", "", b'{"name": "Demo", "icon_key": "rocket"}', 400, "'icon_key'"),
-    Case("color with a hash", "add_type", "", b'{"name": "Demo", "icon_key": "call", "color": "#FF0000"}', 400,
+    Case("name missing", "addActivityType", "", b'{"icon_key": "call"}', 400, '"name"'),
+    Case("icon_key missing", "addActivityType", "", b'{"name": "Demo"}', 400, '"icon_key"'),
+    Case("icon_key not an icon", "addActivityType", "", b'{"name": "Demo", "icon_key": "rocket"}', 400, "'icon_key'"),
+    Case("color with a hash", "addActivityType", "", b'{"name": "Demo", "icon_key": "call", "color": "#FF0000"}', 400,
          "'color'"),
-    Case("color not hex", "add_type", "", b'{"name": "Demo", "icon_key": "call", "color": "GGGGGG"}', 400,
+    Case("color not hex", "addActivityType", "", b'{"name": "Demo", "icon_key": "call", "color": "GGGGGG"}', 400,
          "'color'"),
-    Case("blank name", "add_type", "", b'{"name": "   ", "icon_key": "call"}', 400, "'name'"),
-    Case("unknown field", "add_type", "", b'{"name": "Demo", "icon_key": "call", "key_string": "x"}', 400,
+    Case("blank name", "addActivityType", "", b'{"name": "   ", "icon_key": "call"}', 400, "'name'"),
+    Case("unknown field", "addActivityType", "", b'{"name": "Demo", "icon_key": "call", "key_string": "x"}', 400,
          "'key_string'"),
-    Case("not JSON", "add_type", "", b"name=Demo", 400, "JSON", "application/x-www-form-urlencoded"),
-    Case("empty body", "update_type", "1", b"{}", 400, "body"),
-    Case("id not a number", "update_type", "abc", b'{"name": "X"}', 400, "'id'"),
-    Case("unknown id", "update_type", "999", b'{"name": "X"}', 404, "Activity type 999"),
-    Case("negative order_nr", "update_type", "1", b'{"order_nr": -1}', 400, "'order_nr'"),
-    Case("id zero", "delete_type", "0", None, 400, "'id'", None),
-    Case("unknown id", "delete_type", "999", None, 404, "Activity type 999", None),
+    Case("not JSON", "addActivityType", "", b"name=Demo", 400, "JSON", "application/x-www-form-urlencoded"),
+    Case("empty body", "updateActivityType", "1", b"{}", 400, "body"),
+    Case("id not a number", "updateActivityType", "abc", b'{"name": "X"}', 400, "'id'"),
+    Case("unknown id", "updateActivityType", "999", b'{"name": "X"}', 404, "Activity type 999"),
+    Case("negative order_nr", "updateActivityType", "1", b'{"order_nr": -1}', 400, "'order_nr'"),
+    Case("id zero", "deleteActivityType", "0", None, 400, "'id'", None),
+    Case("unknown id", "deleteActivityType", "999", None, 404, "Activity type 999", None),
     # -- activity fields ---------------------------------------------------------------------------
-    _query("fields_v1", "negative start", "?start=-1", "'start'"),
-    _query("fields_v1", "start not a number", "?start=ten", "'start'"),
-    _query("fields_v1", "limit over 500", "?limit=501", "'limit'"),
-    _query("fields", "include_fields not ui_visibility", "?include_fields=attendees", "'include_fields'"),
-    _query("fields", "malformed cursor", "?cursor=%%%", "'cursor'"),
-    _query("fields", "activity cursor sorted otherwise", "?cursor=" + _v2_cursor(field="update_time"), "'cursor'"),
-    _query("field", "unknown field code", "nope", "'nope'", status=404),
-    _query("field", "include_fields unknown", "subject?include_fields=all", "'include_fields'"),
+    _query("getActivityFieldsV1", "negative start", "?start=-1", "'start'"),
+    _query("getActivityFieldsV1", "start not a number", "?start=ten", "'start'"),
+    _query("getActivityFieldsV1", "limit over 500", "?limit=501", "'limit'"),
+    _query("getActivityFields", "include_fields not ui_visibility", "?include_fields=attendees", "'include_fields'"),
+    _query("getActivityFields", "malformed cursor", "?cursor=%%%", "'cursor'"),
+    _query("getActivityFields", "activity cursor sorted otherwise", "?cursor=" + _v2_cursor(field="update_time"), "'cursor'"),
+    _query("getActivityField", "unknown field code", "nope", "'nope'", status=404),
+    _query("getActivityField", "include_fields unknown", "subject?include_fields=all", "'include_fields'"),
     # -- users -------------------------------------------------------------------------------------
-    _query("user", "id not a number", "abc", "'id'"),
-    _query("user", "id zero", "0", "'id'"),
-    _query("user", "unknown id", "999", "User 999", status=404),
-    _query("user", "another company's user", "3", "User 3", status=404),
+    _query("getUser", "id not a number", "abc", "'id'"),
+    _query("getUser", "id zero", "0", "'id'"),
+    _query("getUser", "unknown id", "999", "User 999", status=404),
+    _query("getUser", "another company's user", "3", "User 3", status=404),
 ]
+
+
+# -- made from the contract: every parameter with a type, enum or format a value can miss, every JSON body --
+# A value no parameter of its kind accepts; a free string (a cursor, a field code) has none.
+_WRONG_BY_FORMAT = {"date-time": "yesterday", "date": "yesterday", "uuid": "not-a-uuid"}
+
+
+def _wrong_value(parameter: Parameter) -> str | None:
+    schema = parameter.schema
+    if parameter.kind == "array":
+        item = Parameter(parameter.name, parameter.location, schema.get("items", {}), True, True)
+        wrong = _wrong_value(item)
+        if wrong is None or "enum" in item.schema:
+            return wrong
+        return f"1,{wrong}"  # a good item first: the bad one is found among others
+    if "enum" in schema:
+        return "no-such-value"
+    return {"integer": "ten", "boolean": "maybe"}.get(parameter.kind) or _WRONG_BY_FORMAT.get(schema.get("format", ""))
+
+
+def _contract_url(operation: Operation, wrong: Parameter | None = None, value: str = "") -> str:
+    """The operation's path and required query with their examples (or 1), `wrong` given `value` instead."""
+    examples = operation.examples()
+    path, query = operation.path, []
+    for parameter in operation.parameters:
+        given = value if parameter is wrong else examples.get(parameter.name, "1")
+        if parameter.location == "path":
+            path = path.replace("{" + parameter.name + "}", given)
+        elif parameter is wrong or parameter.required:
+            query.append(f"{parameter.name}={given}")
+    return path + ("?" + "&".join(query) if query else "")
+
+
+def contract_cases() -> list[Case]:
+    """For every operation of the contract: each parameter given a value of the wrong kind (400 naming it), and
+    a form body where it takes JSON (400). A new operation is in the corpus with these at once."""
+    cases = []
+    for op in distinct_operations():
+        body = orjson.dumps(op.body_example if op.body_example is not None else {}) if op.has_body else None
+        for parameter in op.parameters:
+            value = _wrong_value(parameter)
+            if value is not None:
+                cases.append(Case(f"contract: {parameter.location} {parameter.name}={value}", op.operation_id, "",
+                                  body, 400, f"'{parameter.name}'", JSON if body else None,
+                                  _contract_url(op, parameter, value)))
+        if op.has_body:
+            cases.append(Case("contract: form body", op.operation_id, "", b"x=1", 400, "must be JSON",
+                              "application/x-www-form-urlencoded", _contract_url(op)))
+    return cases
+
+
+CONTRACT_CASES = contract_cases()
 
 
 @pytest.fixture(scope="module")
@@ -300,14 +336,14 @@ def _send(client: FlaskClient, case: Case):  # type: ignore[no-untyped-def]
 
 def test_corpus_covers_every_operation_with_sixty_cases() -> None:
     assert len(CORPUS) >= 60
-    covered = {OPERATION_IDS[case.operation] for case in CORPUS}
+    covered = {case.operation for case in CORPUS + CONTRACT_CASES}
     # Every operation that takes input; one without (a list of types, the users) has only its auth to get wrong.
     assert {op.operation_id for op in distinct_operations() if op.parameters or op.has_body} <= covered
     assert covered <= {op.operation_id for op in distinct_operations()}
-    assert len({case.operation + case.name for case in CORPUS}) == len(CORPUS)
+    assert len({case.operation + case.name for case in CORPUS + CONTRACT_CASES}) == len(CORPUS + CONTRACT_CASES)
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=lambda c: f"{c.operation}: {c.name}")
+@pytest.mark.parametrize("case", CORPUS + CONTRACT_CASES, ids=lambda c: f"{c.operation}: {c.name}")
 def test_hostile_request_gets_json_error_naming_problem_and_changes_nothing(
         app: Flask, client: FlaskClient, case: Case) -> None:
     store = app.extensions["pipedrive_mock"].store
