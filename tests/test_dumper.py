@@ -9,9 +9,10 @@ from marshmallow import Schema, fields
 from pipedrive_mock import ADMIN_TOKEN, Store, create_app
 from pipedrive_mock.dumper import compile_schema
 from pipedrive_mock.resources.activities.schemas import ActivityV1Schema, ActivityV2Schema
+from pipedrive_mock.resources.webhooks.payload import WebhookActivitySchema
 
 SCHEMAS = {"v2": ActivityV2Schema(exclude=("attendees",)), "v2 with attendees": ActivityV2Schema(),
-           "v1": ActivityV1Schema()}
+           "v1": ActivityV1Schema(), "webhook delivery": WebhookActivitySchema()}
 
 
 def _written_activities() -> list:  # type: ignore[type-arg]

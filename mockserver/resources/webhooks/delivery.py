@@ -36,6 +36,9 @@ INBOX_LIMIT = 10_000
 LANE_LIMIT = 1_000
 # Deliveries of one webhook written back to back on its connection before their answers are read.
 PIPELINE = 32
+# A change waits this long (real seconds) for others to go out with it: the deliveries of a burst of
+# writes share a scheduler pass and one write to each receiver instead of one each.
+GATHER_SECONDS = 0.005
 # The scheduler looks again at least this often (real seconds), whatever it was told.
 MAX_SLEEP_SECONDS = 1.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -70,6 +73,7 @@ class Deliveries:
         self._start_lock = threading.Lock()
         self._waiter: asyncio.Future[None] | None = None
         self._kicked = False
+        self._gathering = False  # the wake asked for is a change's, GATHER_SECONDS after it
         self._hurry = False
         self._generation = 0
         self._in_flight = 0
@@ -87,21 +91,27 @@ class Deliveries:
             self._inbox.append((webhook, change))
         if self._loop is None:
             self._start_thread()
-        self.poke()
+        self.poke(GATHER_SECONDS)
 
-    def poke(self) -> None:
-        """Have the scheduler look again soon (a change came, the clock moved, a flush)."""
+    def poke(self, within: float = 0.0) -> None:
+        """Have the scheduler look again now (the clock moved, a flush), or `within` seconds (a change came)."""
         loop = self._loop
-        if loop is None or self._kicked:  # not running: nothing was ever queued
+        # Not running: nothing was ever queued. Already asked: as soon, or sooner than this asks.
+        if loop is None or (self._kicked and (within or not self._gathering)):
             return
-        self._kicked = True
+        self._kicked, self._gathering = True, bool(within)
         try:
             if threading.get_ident() == self._loop_thread:
-                loop.call_soon(self._wake)
+                self._wake_within(within)
             else:
-                loop.call_soon_threadsafe(self._wake)
+                loop.call_soon_threadsafe(self._wake_within, within)
         except RuntimeError:  # the loop is closed: the server is stopping
             self._kicked = False
+
+    def _wake_within(self, within: float) -> None:
+        loop = self._loop
+        if loop is not None:
+            loop.call_later(within, self._wake) if within else loop.call_soon(self._wake)
 
     def _clock_moved(self) -> None:
         """A clock moved back before a ban, a run of failures or a failed attempt counts from the new now, at
@@ -220,7 +230,7 @@ class Deliveries:
         self._loop = self._own_thread = None
 
     def _wake(self) -> None:
-        self._kicked = False
+        self._kicked = self._gathering = False
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -359,7 +369,7 @@ class Deliveries:
 
     def _delete(self, webhook: Webhook, now: float) -> None:
         self.registry.remove(webhook)
-        self.log.add(time=payload.iso_millis(now), company_id=webhook.company_id, webhook_id=webhook.id,
+        self.log.add(at=now, company_id=webhook.company_id, webhook_id=webhook.id,
                      outcome=DELETED, error="no successful delivery for 3 days: the webhook was deleted")
         lane = self._lanes.get(webhook)
         if lane is not None:
@@ -380,7 +390,7 @@ class Deliveries:
 
     def _log_event(self, webhook: Webhook, change: Change, item: Pending | None, outcome: str,
                    **fields: object) -> None:
-        self.log.add(time=payload.iso_millis(self.clock.time()), company_id=webhook.company_id,
+        self.log.add(at=self.clock.time(), company_id=webhook.company_id,
                      webhook_id=webhook.id, outcome=outcome, event_id=item.event_id if item else None,
                      action=change.action, entity_id=change.after.id, attempt=item.attempt if item else None,
                      **fields)
