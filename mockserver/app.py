@@ -9,6 +9,7 @@ from flask import Flask, Request, Response, g, request
 from werkzeug.routing import Rule
 
 from . import errors, pipeline
+from .dispatch import Dispatcher
 from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
                         UNKNOWN_FIELDS_REJECT, body_limit)
 from .contract import Contract, spec_text
@@ -53,13 +54,23 @@ class LazyRule(Rule):
 
 
 class MockFlask(Flask):
-    """Flask, minus a per-call check, plus the delay of injected faults (POST /_mock/faults)."""
+    """Flask, minus a per-call check, plus the delay of injected faults (POST /_mock/faults), and Pipedrive
+    calls served without Flask's request context where they can be (dispatch.py; `direct = False`: never)."""
 
     request_class = MockRequest
     url_rule_class = LazyRule
+    direct = True
+    _dispatcher: Dispatcher | None = None
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
-        body = super().wsgi_app(environ, start_response)
+        body = None
+        if self.direct:
+            dispatcher = self._dispatcher
+            if dispatcher is None:
+                dispatcher = self._dispatcher = Dispatcher(self)
+            body = dispatcher(environ, start_response)
+        if body is None:
+            body = super().wsgi_app(environ, start_response)
         delay = environ.get(pipeline.ANSWER_DELAY)
         if delay and not environ.get(pipeline.SERVER_HOLDS_ANSWERS):
             # On a threaded server (waitress, the test client) this thread waits and the others serve;

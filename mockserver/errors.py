@@ -139,11 +139,23 @@ class InjectedFault(ApiError):
 
 def error_response(error: ApiError) -> Response:
     """The one place an error becomes its answer: the official envelope, or the control API's shape."""
-    control = has_request_context() and request.path.startswith(CONTROL_PREFIX)
-    return json_response(error.control_body() if control else error.body(), error.status, error.headers)
+    if has_request_context() and request.path.startswith(CONTROL_PREFIX):
+        return json_response(error.control_body(), error.status, error.headers)
+    return api_response(error)
+
+
+def api_response(error: ApiError) -> Response:
+    """An error of the Pipedrive surface as its answer (a call served without Flask: dispatch.py)."""
+    return json_response(error.body(), error.status, error.headers)
 
 
 def _http_error(exc: HTTPException) -> Response:
+    limit = request.max_content_length if has_request_context() else current_app.config.get("MAX_CONTENT_LENGTH")
+    return error_response(http_api_error(exc, limit))
+
+
+def http_api_error(exc: HTTPException, limit: int | None) -> ApiError:
+    """A werkzeug HTTP error as the mock's; `limit`: the request's body limit, which a 413 names."""
     status = exc.code or 500
     if status == 404:
         api_error: ApiError = NotFound("Unknown path: no route matches this URL")
@@ -152,20 +164,23 @@ def _http_error(exc: HTTPException) -> Response:
         api_error = ApiError(f"Method not allowed; this path allows {allowed}", status=405,
                              headers={"Allow": allowed})
     elif status == 413:
-        limit = request.max_content_length if has_request_context() else current_app.config.get("MAX_CONTENT_LENGTH")
         api_error = PayloadTooLarge(f"Request body too large: the limit is {limit} bytes" if limit
                                     else "Request body too large")
     else:
         api_error = ApiError(exc.description or exc.name, status=status)
-    return error_response(api_error)
+    return api_error
 
 
-def _unexpected(exc: Exception) -> Response:
+def unexpected(exc: Exception) -> Response:
+    """An error no handler expected: logged, announced (got_request_exception), answered 500."""
     log.exception("unexpected error while serving a request")
     # Flask announces only errors no handler takes; this one is taken, so announce it here, so that
     # whoever runs the mock in-process (the pytest plugin) can fail the test that caused it.
     got_request_exception.send(current_app._get_current_object(), exception=exc)  # type: ignore[attr-defined]
     return error_response(ApiError("Internal server error", status=500))
+
+
+_unexpected = unexpected
 
 
 def register(app: Flask) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import calendar
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -83,30 +85,41 @@ class RequestContext:
         return self.company.id if self.company is not None else None
 
 
+# The context of a call served without Flask's request context (dispatch.py); None under Flask.
+_DIRECT: ContextVar[RequestContext | None] = ContextVar("pipedrive_mock_call", default=None)
+
+
 def state() -> MockState:
     return _real(current_app).extensions["pipedrive_mock"]
 
 
 def current() -> RequestContext:
     """The context of the request being served."""
-    return g.ctx
+    ctx = _DIRECT.get()
+    return ctx if ctx is not None else g.ctx
+
+
+def serving_direct() -> bool:
+    """Whether a Pipedrive call is being served by the dispatcher, without Flask's request context."""
+    return _DIRECT.get() is not None
 
 
 def is_api_path(path: str) -> bool:
     return not path.startswith("/_mock") and path != "/openapi.yaml"
 
 
-def token_from_request() -> tuple[str | None, bool]:
+def token_from_request(req: Request, ctx: RequestContext) -> tuple[str | None, bool]:
     """The token and whether it came as OAuth: header, then bearer, then query (facts page, "Authentication")."""
     # Read from the WSGI environ, as request.headers would, without its key normalising on each call.
-    environ = _real(request).environ
+    environ = req.environ
     token = environ.get("HTTP_X_API_TOKEN")
     if token:
         return token, False
     authorization = environ.get("HTTP_AUTHORIZATION", "")
     if authorization[:7].lower() == "bearer " and authorization[7:].strip():
         return authorization[7:].strip(), True
-    return request.args.get("api_token") or None, False
+    # The first value, as request.args.get gives it.
+    return (_query(req, ctx).get("api_token") or [None])[0] or None, False
 
 
 def load_body(load: Load) -> dict[str, Any]:
@@ -137,8 +150,14 @@ def before_request() -> None:
     req = _real(request)
     if not is_api_path(req.path):
         return
-    st = state()
-    ctx = g.ctx = RequestContext()
+    g.ctx = ctx = RequestContext()
+    check(req, state(), ctx)
+
+
+def check(req: Request, st: MockState, ctx: RequestContext) -> None:
+    """Everything before the view: the operation, auth, rate limit, faults, validation (ApiError to refuse).
+
+    `req` is Flask's request, or the dispatcher's `Call` with the same attributes (dispatch.py)."""
     rule = req.url_rule
     # HEAD is GET without the body (Flask routes it to the GET view): same auth, cost and checks.
     method = "GET" if req.method == "HEAD" else req.method
@@ -152,7 +171,7 @@ def before_request() -> None:
     # An operation no user token may call (the OAuth server's: its views authenticate the app) spends nothing.
     if not operation.schemes.isdisjoint(USER_SCHEMES):
         now = st.clock.time()
-        company, _ = ctx.company, ctx.user = _authenticate(st, operation, ctx, now)
+        company, _ = ctx.company, ctx.user = _authenticate(st, operation, ctx, now, req)
         company.purge(now)
         ctx.rate_headers = st.rate_limit.spend(company.id, ctx.token or "", operation.token_cost or 0, now,
                                                ctx.oauth)
@@ -160,19 +179,20 @@ def before_request() -> None:
     if fault is not None:
         req.environ[ANSWER_DELAY] = fault.delay  # MockFlask.wsgi_app holds the answer back
         fault.raise_status()
-    _validate(req, ctx)
+    _validate(req, ctx, st)
     if ctx.violations:
         raise BadRequest("; ".join(ctx.violations))
     ctx.now, ctx.strict_links = st.clock.now(), st.store.strict_links
 
 
-def _authenticate(st: MockState, operation: Operation, ctx: RequestContext, now: float) -> tuple[Company, User]:
+def _authenticate(st: MockState, operation: Operation, ctx: RequestContext, now: float,
+                  req: Request) -> tuple[Company, User]:
     """The caller's company and user; an API token works however it is sent.
 
     An OAuth access token must be current, and its grant must hold the scopes of one of the
     operation's `oauth2` alternatives in openapi.yaml (403 "Scope and URL mismatch" otherwise).
     """
-    token, bearer = token_from_request()
+    token, bearer = token_from_request(req, ctx)
     ctx.token = token
     found = st.store.authenticate(token)
     if found is not None:
@@ -217,14 +237,14 @@ def _parse_query(raw: bytes) -> dict[str, list[str]]:
     return query
 
 
-def _validate(req: Request, ctx: RequestContext) -> None:
+def _validate(req: Request, ctx: RequestContext, st: MockState) -> None:
     operation = ctx.operation
     assert operation is not None
     params, violations = operation.check_parameters(req.view_args or {}, _query(req, ctx))
     body, body_violations = (operation.check_body(req.content_type, _raw_body(req))
                              if operation.has_body else (None, []))
     unknown = [v for v in body_violations if isinstance(v, UnknownField)]
-    if unknown and state().unknown_fields == UNKNOWN_FIELDS_IGNORE:
+    if unknown and st.unknown_fields == UNKNOWN_FIELDS_IGNORE:
         # Dropped, and validated again without them; the journal still records them as violations.
         body = drop_unknown(body, unknown)
         body_violations = operation.check_json(body)
@@ -245,12 +265,17 @@ def _raw_body(req: Request) -> bytes:
 
 
 def after_request(response: Response) -> Response:
-    st = state()
-    response = _persist(response, st)
     req = _real(request)
+    st = state()
+    ctx: RequestContext | None = g.get("ctx")
+    response = persist(response, st, req, ctx, lambda: g.pop("holds_state_file", None))
     if not is_api_path(req.path):
         return response
-    ctx: RequestContext = g.get("ctx") or RequestContext()
+    return finish(response, req, st, ctx or RequestContext())
+
+
+def finish(response: Response, req: Request, st: MockState, ctx: RequestContext) -> Response:
+    """After the view (its state file write persisted): the rate-limit headers, the journal entry."""
     headers = ctx.rate_headers
     # The rate-limit headers come all together: a 429 carries its own, every other response gets these.
     # Only a refused charge answers 429 with them, so a request that was charged needs no look.
@@ -267,7 +292,8 @@ def after_request(response: Response) -> Response:
     return response
 
 
-def _persist(response: Response, st: MockState) -> Response:
+def persist(response: Response, st: MockState, req: Request, ctx: RequestContext | None,
+            release: Callable[[], StateFile | None]) -> Response:
     """Log an acknowledged write to the state file, on disk before the client hears of it.
 
     A write that cannot be saved is answered 500 and undone: the client must not count on it. An answer
@@ -277,21 +303,20 @@ def _persist(response: Response, st: MockState) -> Response:
     state_file = st.state_file
     if state_file is None:
         return response
-    ctx = g.get("ctx")
     # A GET writes only when its view says so (GET /oauth/authorize makes a code).
-    wrote = not (request.method in SAFE_METHODS and not (ctx is not None and ctx.wrote)) \
-        and response.status_code < 400 and request.url_rule is not None
+    wrote = not (req.method in SAFE_METHODS and not (ctx is not None and ctx.wrote)) \
+        and response.status_code < 400 and req.url_rule is not None
     try:
         token = state_file.record(st.store, ctx.company if ctx is not None else None) if wrote \
             else state_file.pending()
         if not token:
             return response
-        holder = g.pop("holds_state_file", None)
+        holder = release()
         if holder is not None:
             holder.writing.release()  # the record is in: other writes go on while this one waits
-        if request.environ.get(SERVER_HOLDS_ANSWERS):
-            environ = request.environ
-            request.environ[ANSWER_HOLD] = lambda: _held(state_file, token, st.journal, environ)
+        environ = req.environ
+        if environ.get(SERVER_HOLDS_ANSWERS):
+            environ[ANSWER_HOLD] = lambda: _held(state_file, token, st.journal, environ)
             return response
         state_file.wait(token)
     except OSError as exc:
@@ -327,7 +352,7 @@ def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState
     else:
         if ctx.violations is None:
             try:
-                _validate(req, ctx)
+                _validate(req, ctx, st)
             except RequestEntityTooLarge:
                 ctx.violations, ctx.body = [], None  # the size violation is noted with the body below
         violations = [*(ctx.violations or ()), *ctx.ignored]
@@ -344,7 +369,7 @@ def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState
             body = orjson.dumps(req.form.to_dict())  # secrets masked when the journal is read
         else:
             body = req.get_data(cache=True)
-    token = ctx.token if ctx.token is not None else token_from_request()[0]
+    token = ctx.token if ctx.token is not None else token_from_request(req, ctx)[0]
     return RawEntry.of(st.clock.time(), req.method, req.path, req.query_string, body, status,
                        operation.operation_id if operation else None, mask_token(token), violations,
                        ctx.company_id)

@@ -20,7 +20,9 @@ ENTITY = "activity"
 def change_source() -> str:
     """"api" for a change made by a Pipedrive REST call; "app" otherwise (the plugin's store and the
     control API arrange data the way someone using Pipedrive's web app would)."""
-    if has_request_context() and not request.path.startswith("/_mock"):
+    from ...pipeline import serving_direct  # here: the pipeline imports the resources
+
+    if serving_direct() or has_request_context() and not request.path.startswith("/_mock"):
         return "api"
     return "app"
 
