@@ -63,12 +63,8 @@ class MockFlask(Flask):
     _dispatcher: Dispatcher | None = None
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
-        body = None
-        if self.direct:
-            dispatcher = self._dispatcher
-            if dispatcher is None:
-                dispatcher = self._dispatcher = Dispatcher(self)
-            body = dispatcher(environ, start_response)
+        dispatcher = self._dispatcher if self.direct else None
+        body = dispatcher(environ, start_response) if dispatcher is not None else None
         if body is None:
             body = super().wsgi_app(environ, start_response)
         delay = environ.get(pipeline.ANSWER_DELAY)
@@ -120,6 +116,7 @@ def create_app(store: Store | None = None, *, seed: int = DEFAULT_SEED, activiti
     app.register_blueprint(control_blueprint)
     app.register_blueprint(dashboard_blueprint)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)
+    app._dispatcher = Dispatcher(app)  # last: it takes the steps of the hooks registered so far
     return app
 
 

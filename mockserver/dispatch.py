@@ -43,6 +43,11 @@ _UNSENT = (signals.request_started, signals.request_finished, signals.request_te
            signals.appcontext_pushed, signals.appcontext_popped, signals.appcontext_tearing_down,
            signals.before_render_template, signals.template_rendered)
 _NO_CONTENT = frozenset({204, 304})
+# Routing's answer for each (method, path) seen, as werkzeug gave it (~10 us a match): clients call the
+# same few paths again and again. Bounded in entries and in the length of a path kept.
+ROUTES_KEPT = 1024
+ROUTE_PATH_CHARS = 256
+_UNROUTED = (None, None)
 
 StartResponse = Callable[..., Any]
 
@@ -93,6 +98,7 @@ class Dispatcher:
         self._teardown_appcontext = list(app.teardown_appcontext_funcs)
         self._views: dict[str, Callable[..., Response]] | None = None
         self._state: MockState = app.extensions["pipedrive_mock"]
+        self._routes: dict[tuple[str, str], tuple[Rule | None, dict[str, Any] | None]] = {}
 
     def _live_hooks(self) -> list[dict[Any, list[Callable[..., Any]]]]:
         app = self.app
@@ -121,11 +127,10 @@ class Dispatcher:
                       ).lstrip("/")
         if not pipeline.is_api_path(path):
             return None
-        try:
-            rule, view_args = self._adapter.match(path, method, return_rule=True)
-        except HTTPException:  # 404, 405 and redirects: Flask's
+        rule, view_args = self._route(method, path)
+        if rule is None or view_args is None:
             return None
-        view = self._direct_views().get(rule.endpoint)  # type: ignore[union-attr]
+        view = self._direct_views().get(rule.endpoint)
         st = self._state
         if view is None or st.contract.find(rule.rule, method) is None:  # type: ignore[union-attr]
             return None
@@ -135,8 +140,25 @@ class Dispatcher:
         body = _body(environ, limit)
         if body is None:
             return None
-        call = Call(environ, method, path, rule, view_args, limit, body)  # type: ignore[arg-type]
+        # As Flask's first request does: no route or blueprint may be added from now on (the routes are kept).
+        self.app._got_first_request = True
+        call = Call(environ, method, path, rule, dict(view_args), limit, body)
         return self._serve(call, view, st, start_response)
+
+    def _route(self, method: str, path: str) -> tuple[Rule | None, dict[str, Any] | None]:
+        """The rule and view arguments routing gives; (None, None) for its 404, 405 and redirects (Flask's)."""
+        key = (method, path)
+        found = self._routes.get(key)
+        if found is None:
+            try:
+                found = self._adapter.match(path, method, return_rule=True)  # type: ignore[assignment]
+            except HTTPException:
+                found = _UNROUTED
+            if len(path) <= ROUTE_PATH_CHARS:
+                if len(self._routes) >= ROUTES_KEPT:
+                    self._routes.clear()
+                self._routes[key] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     def _serve(self, call: Call, view: Callable[..., Response], st: MockState,
                start_response: StartResponse) -> Iterable[bytes]:
@@ -214,10 +236,13 @@ def _body(environ: dict[str, Any], limit: int | None) -> bytes | None:
 def _answer(response: Response, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
     """What `response(environ, start_response)` sends, without werkzeug's walk over it for the plain case:
     a body in hand, its length set, no status without a body, no location to make absolute."""
-    headers = response.headers
     status = response.status_code
-    if response.is_sequence and status not in _NO_CONTENT and status >= 200 and "Content-Length" in headers \
-            and "Location" not in headers and "Content-Location" not in headers:
-        start_response(response.status, headers.to_wsgi_list())
-        return response.response  # type: ignore[return-value]
-    return response(environ, start_response)
+    if status in _NO_CONTENT or status < 200 or not response.is_sequence:
+        return response(environ, start_response)
+    headers = response.headers.to_wsgi_list()
+    # A scan, not `name in response.headers`: its miss raises and catches a KeyError (~3 us each).
+    names = {name.lower() for name, _ in headers}
+    if "content-length" not in names or "location" in names or "content-location" in names:
+        return response(environ, start_response)
+    start_response(response.status, headers)
+    return response.response  # type: ignore[return-value]

@@ -154,12 +154,30 @@ def test_dispatcher_serves_only_the_calls_it_can(method: str, path: str, served:
 
 def test_hook_added_to_the_app_sends_every_request_through_flask() -> None:
     app = create_app(activities=5)
-    client = app.test_client()
-    assert client.get("/api/v2/activities/1", headers=ADMIN).status_code == 200
     seen: list[str] = []
     app.before_request(lambda: seen.append("hook") and None)
-    assert client.get("/api/v2/activities/1", headers=ADMIN).status_code == 200
+    assert app.test_client().get("/api/v2/activities/1", headers=ADMIN).status_code == 200
     assert seen == ["hook"]
+
+
+def test_route_added_after_a_dispatched_call_is_refused_as_flask_refuses_it() -> None:
+    app = create_app(activities=5)
+    assert app.test_client().get("/api/v2/activities/1", headers=ADMIN).status_code == 200
+    with pytest.raises(AssertionError, match="already handled its first request"):
+        app.add_url_rule("/late", "late", lambda: "late")
+
+
+def test_json_response_is_werkzeugs_response_of_the_same_bytes() -> None:
+    from flask import Response
+
+    from pipedrive_mock.response import json_response
+
+    for status in (200, 201, 400, 401, 404, 410, 413, 429, 500, 503, 599):
+        made = json_response(b'{"a":1}', status, {"Retry-After": "1"})
+        expected = Response(b'{"a":1}', status=status, mimetype="application/json")
+        expected.headers.update({"Retry-After": "1"})
+        assert (made.status, made.status_code, made.headers.to_wsgi_list(), made.get_data()) == \
+            (expected.status, expected.status_code, expected.headers.to_wsgi_list(), expected.get_data())
 
 
 def test_unexpected_error_of_a_dispatched_call_is_announced_with_its_request(monkeypatch: pytest.MonkeyPatch) -> None:
