@@ -1,34 +1,37 @@
 """Deterministic, realistic seed data.
 
-Small pools (names, companies, streets) are drawn from the hand-written words of words.py by the seed; a
-seeded `random.Random` combines them per activity.
+The pools of entities and texts (pools.py) are drawn from the hand-written words of words.py by the seed;
+a seeded `random.Random` combines them per activity, a block of records and a field at a time (`_Maker`).
 """
 from __future__ import annotations
 
 import gc
 import random
 import string
-import uuid
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import datetime, timedelta, timezone
+from functools import cache
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
-from . import words
 from .company.indexes import ID_BITS
 from .constants import DEFAULT_ACTIVITY_TYPES
-from .model import Activity, ActivityType, Entity, SavedFilter
+from .model import Activity, ActivityType, SavedFilter
+from .pools import Pools
 from .resources.activity_fields.options import OUTCOME_OPTIONS, PRIORITY_OPTIONS
 from .times import V1_FORMAT
 
 if TYPE_CHECKING:
     from .company import Company
 
-POOL_SIZES = {"person": 60, "org": 20, "deal": 40, "lead": 15, "project": 8}
-ADDRESS_POOL = 40
-ATTENDEE_GROUPS = 200  # distinct attendee lists a seeded meeting picks from
 COMPANY_VARIANTS = 8  # the lists of other participants each person is seen with
-DAY = 86400
+CONFERENCE_ROOMS = 64  # the video links of a company's meetings
+DAY, HOUR = 86400, 3600
+SPAN = 1 << 16  # the fractions of a moment's share of the 90 days
+WINDOW = 90 * DAY  # the seeded activities were added over the last 90 days
+BLOCK = 16384  # records made at a time: each field's column of a block stays in the processor's cache
 
 SUBJECTS = {
     "call": ("Call {person}", "Follow-up call with {person}", "Intro call: {org}", "Check in with {person}"),
@@ -39,9 +42,9 @@ SUBJECTS = {
     "email": ("Email {person} the pricing", "Reply to {person}", "Send case study to {org}"),
     "lunch": ("Lunch with {person}", "Team lunch at {org}", "Lunch: {deal} next steps"),
 }
+SLOTS = ("person", "org", "deal")  # the entities a subject names
 CONFERENCE_CLIENTS = ("zoom", "google_meet", "teams")
 DURATIONS = ("00:15", "00:30", "00:45", "01:00", "01:30", "02:00")
-ATTENDEE_STATUSES = ("accepted", "tentative", "declined", "noreply")
 # Option ids of the `outcome` activity field set on seeded activities that are done (README fidelity
 # notes): about half of them have one, so clients meet both an id and null.
 SEED_OUTCOMES = tuple(OUTCOME_OPTIONS)
@@ -74,60 +77,9 @@ def seed_fixtures(company: Company, now: datetime) -> None:
     )}
 
 
-class _Pools:
-    """The entities activities link to, and the texts they carry, drawn from words.py by the seed alone."""
-
-    def __init__(self, seed: int) -> None:
-        # Two streams from the seed: the words (a string seed: the same in every process and Python
-        # version) and the links between the entities.
-        draw = random.Random(f"pipedrive-mock words {seed}")
-        pick = draw.choice
-        rng = random.Random(seed)
-        self.orgs = [Entity(i, _company_name(draw)) for i in range(1, POOL_SIZES["org"] + 1)]
-        self.persons = []
-        for i in range(1, POOL_SIZES["person"] + 1):
-            first, last = pick(words.FIRST_NAMES), pick(words.LAST_NAMES)
-            self.persons.append(Entity(i, f"{first} {last}", rng.choice(self.orgs).id,
-                                       f"{first}.{last}@{pick(words.EMAIL_DOMAINS)}".lower()))
-        self.deals = [Entity(i, f"{rng.choice(self.orgs).name} {pick(words.DEAL_SUBJECTS)} deal",
-                             rng.choice(self.orgs).id)
-                      for i in range(1, POOL_SIZES["deal"] + 1)]
-        self.leads = [Entity(str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                             f"Lead: {pick(words.LEAD_ADJECTIVES)} {pick(words.LEAD_DESCRIPTORS)} "
-                             f"{pick(words.LEAD_NOUNS)}")
-                      for _ in range(POOL_SIZES["lead"])]
-        self.projects = [Entity(i, f"Project {pick(words.PROJECT_NAMES)}")
-                         for i in range(1, POOL_SIZES["project"] + 1)]
-        self.addresses = [_address(draw) for _ in range(ADDRESS_POOL)]
-        self.notes = [f"<p>{pick(words.NOTE_OPENINGS)} {pick(words.NOTE_MIDDLES)} {pick(words.NOTE_CLOSINGS)}</p>"
-                      for _ in range(30)]
-        self.attendee_groups = [_attendees(rng, self) for _ in range(ATTENDEE_GROUPS)]
-
-
-def _company_name(draw: random.Random) -> str:
-    """"Lee Group", "Hill-Ward" or "Cook, Reed and Price"."""
-    form = int(draw.random() * 4)
-    if form < 2:
-        return f"{draw.choice(words.LAST_NAMES)} {draw.choice(words.COMPANY_SUFFIXES)}"
-    if form == 2:
-        return "-".join(draw.sample(words.LAST_NAMES, 2))
-    first, second, third = draw.sample(words.LAST_NAMES, 3)
-    return f"{first}, {second} and {third}"
-
-
-def _address(draw: random.Random) -> dict[str, str | None]:
-    number, postcode = str(draw.randint(1, 9999)), f"{draw.randint(501, 99950):05d}"
-    street = f"{draw.choice(words.STREET_WORDS)} {draw.choice(words.STREET_SUFFIXES)}"
-    city, state, country = draw.choice(words.CITIES), draw.choice(words.STATES), "United States"
-    return {"value": f"{number} {street}, {city}, {state} {postcode}", "country": country,
-            "admin_area_level_1": state, "admin_area_level_2": None, "locality": city,
-            "sublocality": None, "route": street, "street_number": number, "subpremise": None,
-            "postal_code": postcode}
-
-
 def seed_company(company: Company, seed: int, count: int, now: datetime) -> None:
     """Fill `company` with `count` activities; the same seed and clock give the same data."""
-    pools = _Pools(seed)
+    pools = Pools(seed)
     company.seed = seed
     company.entities = {
         "person": {e.id: e for e in pools.persons}, "org": {e.id: e for e in pools.orgs},
@@ -146,101 +98,184 @@ def seed_company(company: Company, seed: int, count: int, now: datetime) -> None
         company.load_activities(activities, keys=keys)
     finally:
         if collecting:
+            _promote()
             gc.enable()
 
 
-def _subjects(pools: _Pools, kind: str) -> list[tuple[str, list[str]]]:
-    """Each subject template of `kind`, as the entity kind it names and its text for each entity of that kind."""
+def _promote() -> None:
+    """Everything made since the collector's last walk moved to its oldest generation at once, unless
+    something is frozen out of the collector (gc.freeze: unfreezing would undo it).
+
+    The records live as long as the company; walked on the way there (a walk of the youngest
+    generation when the collector is on again, another of the middle one ten walks later), they cost
+    a fifth of seeding 100,000 again. A full collection still walks them, as it walks everything.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+
+
+def _subjects(pools: Pools, kind: str) -> list[tuple[int, list[str]]]:
+    """Each subject template of `kind`, as the entity kind it names (its place in SLOTS) and its text for
+    each entity of that kind, by id."""
     names = {"person": [p.name for p in pools.persons], "org": [o.name for o in pools.orgs],
              "deal": [d.name for d in pools.deals]}
     templates = []
     for template in SUBJECTS.get(kind, ("{person}",)):
         placeholder = next(name for _, name, _, _ in string.Formatter().parse(template) if name)
-        templates.append((placeholder, [template.format_map({placeholder: name}) for name in names[placeholder]]))
+        templates.append((SLOTS.index(placeholder),
+                          [template.format_map({placeholder: name}) for name in names[placeholder]]))
     return templates
 
 
-def _activities(company_id: int, count: int, rng: random.Random, pools: _Pools, user_ids: list[int],
+def _activities(company_id: int, count: int, rng: random.Random, pools: Pools, user_ids: list[int],
                 types: list[str], now: datetime, keys: dict[str, list[int]]) -> Iterator[Activity]:
-    """`count` activities with ids 1..count; the update_time and add_time index key of each appended to `keys`.
+    """`count` activities with ids 1..count; the update_time and add_time index key of each appended to
+    `keys` as they are made."""
+    maker = _Maker(company_id, count, rng, pools, user_ids, types, now, keys)
+    return chain.from_iterable(map(maker.block, range(1, count + 1, BLOCK)))
 
-    About 110,000 a CPU-second on the shared benchmark machine (README, "Performance"): one `random()`
-    per choice (the library's `choice` and `randrange` are Python code, ten times slower), text made once
-    per template and entity, and the nested values (participants, attendees, addresses, dates) shared
-    between the records that have the same one: records are immutable, so nothing written to one can
-    reach another.
-    """
-    r = rng.random
-    persons, orgs, deals, leads, projects = pools.persons, pools.orgs, pools.deals, pools.leads, pools.projects
-    subjects = {kind: _subjects(pools, kind) for kind in types}
-    today = now.date()
-    due_dates = [(today + timedelta(days=days)).isoformat() for days in range(-30, 61)]
-    due_times = [f"{hour:02d}:{minute:02d}" for hour in range(8, 18) for minute in (0, 15, 30, 45)]
-    addresses, notes, groups = pools.addresses, pools.notes, pools.attendee_groups
-    priorities = (None, None, *PRIORITY_OPTIONS)
-    alone = [_participants((p.id,)) for p in persons]
-    company_of = [[_participants((p.id, *(o.id for o in rng.sample(persons, int(r() * 2) + 1))))
-                   for _ in range(COMPANY_VARIANTS)] for p in persons]
-    now_seconds, at, utc = int(now.timestamp()), datetime.fromtimestamp, timezone.utc
-    users, kinds = len(user_ids), len(types)
-    npersons, norgs, ndeals = len(persons), len(orgs), len(deals)
-    step = 90 * DAY / max(count, 1)
-    update_keys, add_keys = keys["update_time"].append, keys["add_time"].append
-    for activity_id in range(1, count + 1):
-        kind = types[int(r() * kinds)]
-        person = persons[int(r() * npersons)]
-        org = orgs[person.org_id - 1] if r() < 0.8 else None  # type: ignore[operator]
-        deal = deals[int(r() * ndeals)] if r() < 0.5 else None
-        placeholder, texts = (templates := subjects[kind])[int(r() * len(templates))]
-        if placeholder == "person":
-            subject = texts[person.id - 1]
-        elif placeholder == "org":
-            subject = texts[(org.id if org else int(r() * norgs) + 1) - 1]
-        else:
-            subject = texts[(deal.id if deal else int(r() * ndeals) + 1) - 1]
-        # Ids follow the order activities were added in, as the API gives them (each a random moment
-        # of its own share of the 90 days); the add_time index is then built from keys already in order.
-        age = int((count - activity_id + r()) * step)
-        added = now_seconds - age
-        updated = added + int(r() * (age + 1))
-        add_time, update_time = at(added, utc), at(updated, utc)
-        add_keys((added << ID_BITS) | activity_id)
-        update_keys((updated << ID_BITS) | activity_id)
-        due_index = int(r() * 91)
-        done = due_index < 30 and r() < 0.7 or r() < 0.1
-        in_person = kind == "meeting" or kind == "lunch"
+
+class _Maker:
+    """The activities of one seed, made a block of records at a time, and in each block a field at a
+    time (README, "Performance"): a field is a map, run in C, of a table over the 256 values of a random
+    byte per record (`_spread`), or, for a field that depends on another (an org on its person, a
+    duration on the type), of the table of that other field's value. Text is made once per template
+    and entity, and nested values (participants, attendees, addresses, conference links) are shared by
+    the records that have the same one: records are immutable, so nothing written to one can reach
+    another."""
+
+    def __init__(self, company_id: int, count: int, rng: random.Random, pools: Pools, user_ids: list[int],
+                 types: list[str], now: datetime, keys: dict[str, list[int]]) -> None:
+        self.company_id, self.count, self.rng, self.keys = company_id, count, rng, keys
+        r, persons = rng.random, pools.persons
+        nothing = [None] * 256
+        self.in_person = {kind: kind in ("meeting", "lunch") for kind in types}
+        meeting = {kind: kind == "meeting" for kind in types}
+        # By kind (a dict) and by person id (a list, index 0 unused).
+        self.tables: dict[str, Any] = {
+            "kind": _spread(types),
+            "template": {kind: _spread(_subjects(pools, kind)) for kind in types},
+            "person": _spread([p.id for p in persons]),
+            "org": [nothing] + [_spread((p.org_id,), _share(0.8)) for p in persons],
+            # A deal half the time; else a lead for a fifth of the rest.
+            "deal_lead": _spread([(d.id, None) for d in pools.deals], 128, size=128)
+            + _spread([(None, lead.id) for lead in pools.leads], _share(0.1), (None, None), size=128),
+            "other_org": _spread([o.id for o in pools.orgs]), "other_deal": _spread([d.id for d in pools.deals]),
+            "duration": {kind: _spread(DURATIONS) if kind in TIMED_KINDS else nothing for kind in types},
+            "location": {kind: _spread(pools.addresses) if self.in_person[kind] else nothing for kind in types},
+            "attendees": {kind: _spread(pools.attendee_groups) if meeting[kind] else [()] * 256 for kind in types},
+            # Half the meetings have a video link: one of the company's rooms.
+            "conference": {kind: _spread(_conferences(rng), 128, NO_CONFERENCE) if meeting[kind]
+                           else [NO_CONFERENCE] * 256 for kind in types},
+            "user": _spread(user_ids),
+            "project": _spread([p.id for p in pools.projects], _share(0.1)),
+            "due_time": _spread([f"{h:02d}:{m:02d}" for h in range(8, 18) for m in (0, 15, 30, 45)], _share(0.8)),
+            "priority": _spread((None, None, *PRIORITY_OPTIONS)),
+            "note": _spread(pools.notes, _share(0.4)),
+            # Done: 73% of those due in the past 30 days (70%, and 10% of the rest), 10% of the others.
+            "done": [_spread((True,), _share(0.73), False)] * 30 + [_spread((True,), _share(0.1), False)] * 61,
+            "outcome": [nothing, _spread(SEED_OUTCOMES, round(OUTCOME_SHARE * 256))],
+        }
+        alone = [_participants((p.id,)) for p in persons]
+        company_of = [[_participants((p.id, *(o.id for o in rng.sample(persons, int(r() * 2) + 1))))
+                       for _ in range(COMPANY_VARIANTS)] for p in persons]
         # Half the time no other participant, else one of the person's usual companions.
-        shared = alone[person.id - 1] if r() < 0.5 else company_of[person.id - 1][int(r() * COMPANY_VARIANTS)]
-        conference: tuple[str | None, ...] = NO_CONFERENCE
-        if kind == "meeting" and r() < 0.5:
-            client = CONFERENCE_CLIENTS[int(r() * 3)]
-            meeting_id = str(10**9 + int(r() * 9 * 10**9))
-            conference = (client, f"https://meet.example.com/{client}/{meeting_id}", meeting_id)
-        owner = user_ids[int(r() * users)]
-        # Positional, in the order of SEEDED_FIELDS: keywords cost more than the rest of the loop.
-        yield Activity(
-            activity_id, company_id, subject, kind, owner, user_ids[int(r() * users)], owner, add_time,
-            update_time, deal.id if deal else None,
-            leads[int(r() * len(leads))].id if deal is None and r() < 0.2 else None,
-            person.id, org.id if org else None,
-            projects[int(r() * len(projects))].id if r() < 0.1 else None,
-            due_dates[due_index], due_times[int(r() * 40)] if r() < 0.8 else None,
-            DURATIONS[int(r() * 6)] if kind in TIMED_KINDS else None,
-            in_person, done, update_time if done else None,
-            addresses[int(r() * ADDRESS_POOL)] if in_person else None, shared,
-            groups[int(r() * ATTENDEE_GROUPS)] if kind == "meeting" else (),
-            *conference, None, priorities[int(r() * 5)],
-            SEED_OUTCOMES[int(r() * len(SEED_OUTCOMES))] if done and r() < OUTCOME_SHARE else None,
-            notes[int(r() * len(notes))] if r() < 0.4 else None)
+        self.tables["participants"] = [nothing] + [[alone[i]] * 128 + _spread(company_of[i], 128, size=128)
+                                                   for i in range(len(persons))]
+        today = now.date()
+        self.due_dates = [(today + timedelta(days=days)).isoformat() for days in range(-30, 61)]
+        self.now_seconds = int(now.timestamp())
+        self.hours, self.seconds = _Hours(), _seconds()
+
+    def draw(self, table: Sequence[Any], n: int) -> list[Any]:
+        return list(map(table.__getitem__, self.rng.randbytes(n)))
+
+    def follow(self, parents: Iterable[Any], tables: Any, n: int) -> list[Any]:
+        """For each record, the table of its parent's value (`tables[parent]`) at a random byte."""
+        return [tables[parent][byte] for parent, byte in zip(parents, self.rng.randbytes(n))]
+
+    def block(self, first: int) -> Iterator[Activity]:
+        """The activities from id `first` on, BLOCK of them or the rest."""
+        count, rng, tables, draw, follow = self.count, self.rng, self.tables, self.draw, self.follow
+        hours, seconds, now_seconds = self.hours, self.seconds, self.now_seconds
+        ids = range(first, min(first + BLOCK, count + 1))
+        n = len(ids)
+        kind = draw(tables["kind"], n)
+        person = draw(tables["person"], n)
+        org_id = follow(person, tables["org"], n)
+        deal_id, lead_id = zip(*draw(tables["deal_lead"], n))
+        # Each template's text for the entity it names: the person, the org (else another), the deal (else another).
+        subject = [texts[person_id - 1 if slot == 0 else (org or other_org) - 1 if slot == 1
+                         else (deal or other_deal) - 1]
+                   for (slot, texts), person_id, org, other_org, deal, other_deal in zip(
+                       follow(kind, tables["template"], n), person, org_id, draw(tables["other_org"], n), deal_id,
+                       draw(tables["other_deal"], n))]
+        client, link, meeting_id = zip(*follow(kind, tables["conference"], n))
+        owner = draw(tables["user"], n)
+        due = [draw * 91 >> 16 for draw in array("H", rng.randbytes(2 * n))]  # uniform over the 91 days
+        done = follow(due, tables["done"], n)
+        # Ids follow the order activities were added in, as the API gives them (each a random moment
+        # of its own share of the 90 days): the add_time index is then built from keys already in order.
+        added = [now_seconds - ((count - i) * SPAN + fraction) * WINDOW // (count * SPAN)
+                 for i, fraction in zip(ids, array("H", rng.randbytes(2 * n)))]
+        updated = [t + (fraction * (now_seconds - t + 1) >> 32)
+                   for t, fraction in zip(added, array("I", rng.randbytes(4 * n)))]
+        self.keys["add_time"] += [(t << ID_BITS) | i for i, t in zip(ids, added)]
+        self.keys["update_time"] += [(t << ID_BITS) | i for i, t in zip(ids, updated)]
+        update_time = [hours[t // HOUR] + seconds[t % HOUR] for t in updated]
+        # In the order of SEEDED_FIELDS, positionally: keywords cost more than the rest.
+        return map(
+            Activity, ids, repeat(self.company_id, n), subject, kind, owner, draw(tables["user"], n), owner,
+            [hours[t // HOUR] + seconds[t % HOUR] for t in added], update_time, deal_id, lead_id, person, org_id,
+            draw(tables["project"], n), map(self.due_dates.__getitem__, due), draw(tables["due_time"], n),
+            follow(kind, tables["duration"], n), map(self.in_person.__getitem__, kind), done,
+            [when if finished else None for finished, when in zip(done, update_time)],
+            follow(kind, tables["location"], n), follow(person, tables["participants"], n), follow(kind, tables["attendees"], n), client, link,
+            meeting_id, repeat(None, n), draw(tables["priority"], n), follow(done, tables["outcome"], n),
+            draw(tables["note"], n))
+
+
+def _spread(items: Sequence[Any], slots: int = 256, rest: Any = None, size: int = 256) -> list[Any]:
+    """A table of `size` values of a random byte: `slots` of them spread over `items` (each item gets
+    `slots // len(items)` of them or one more), the others `rest`. `table[byte]` is a choice made in C
+    (a list: `list.__getitem__` is a method, two to three times as fast as a tuple's slot wrapper)."""
+    k, table = len(items), []
+    for j, item in enumerate(items):  # value i is item i * k // slots: item j from ceil(j * slots / k) on
+        table += [item] * (-(-(j + 1) * slots // k) + (-j * slots // k))  # ceil((j+1)s/k) - ceil(js/k)
+    return table + [rest] * (size - slots)
+
+
+def _share(p: float) -> int:
+    """How many of a byte's 256 values stand for something that happens with probability `p`."""
+    return round(p * 256)
+
+
+def _conferences(rng: random.Random) -> list[tuple[str, str, str]]:
+    """The company's video rooms: a client, the link and the meeting id."""
+    rooms = []
+    for _ in range(CONFERENCE_ROOMS):
+        client, meeting_id = CONFERENCE_CLIENTS[int(rng.random() * 3)], str(10**9 + int(rng.random() * 9 * 10**9))
+        rooms.append((client, f"https://meet.example.com/{client}/{meeting_id}", meeting_id))
+    return rooms
+
+
+class _Hours(dict[int, datetime]):
+    """The datetime (UTC) of each whole hour since the epoch, made on first use."""
+
+    def __missing__(self, hour: int) -> datetime:
+        made = self[hour] = datetime.fromtimestamp(hour * HOUR, timezone.utc)
+        return made
+
+
+@cache
+def _seconds() -> tuple[timedelta, ...]:
+    """The timedelta of each second of an hour: a time is its hour's datetime plus one of these, a
+    tenth of the cost of `datetime.fromtimestamp`."""
+    return tuple(timedelta(seconds=s) for s in range(HOUR))
 
 
 def _participants(person_ids: tuple[int, ...]) -> tuple[dict[str, Any], ...]:
     """The first person is the primary participant; the others once each, in order."""
     others = dict.fromkeys(p for p in person_ids[1:] if p != person_ids[0])
     return ({"person_id": person_ids[0], "primary": True},) + tuple({"person_id": p, "primary": False} for p in others)
-
-
-def _attendees(rng: random.Random, pools: _Pools) -> tuple[dict[str, Any], ...]:
-    return tuple({"email": p.email, "name": p.name, "status": rng.choice(ATTENDEE_STATUSES),
-                  "is_organizer": i == 0, "person_id": p.id, "user_id": None}
-                 for i, p in enumerate(rng.sample(pools.persons, rng.randint(1, 3))))

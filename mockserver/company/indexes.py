@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -73,6 +73,13 @@ def _due_keys(live: list[Activity]) -> list[tuple[bool, str, int]]:
     return keys
 
 
+def _counts(records: list[Activity], link: str) -> Counter[Any]:
+    """How many of `records` link to each value of `link` (counted in C; no link is no count)."""
+    counts = Counter(map(attrgetter(link), records))
+    counts.pop(None, None)
+    return counts
+
+
 class ActivityIndexes:
     """Every live (not deleted) activity, in each sort order; not thread-safe (the company locks)."""
 
@@ -93,10 +100,7 @@ class ActivityIndexes:
                                    or [(int(a.add_time.timestamp()) << ID_BITS) | a.id for a in live]),
             "due_date": SortedList(_due_keys(live)),
         }
-        self.open_links: dict[str, Counter[Any]] = {
-            "deal_id": Counter([a.deal_id for a in open_ if a.deal_id is not None]),
-            "person_id": Counter([a.person_id for a in open_ if a.person_id is not None]),
-            "org_id": Counter([a.org_id for a in open_ if a.org_id is not None])}
+        self.open_links: dict[str, Counter[Any]] = {link: _counts(open_, link) for link in CONTEXT_LINKS}
 
     def add(self, activity: Activity) -> None:
         for field, index in self.by_field.items():
