@@ -2,15 +2,16 @@
 
 Flask's request context (its Request, URL adapter, app context and session), the dispatch of its hooks
 and werkzeug's response call cost a write about half of its time in-process (README, "Performance").
-For a call routed to an operation of the Pipedrive contract whose view needs nothing of Flask's,
-`MockFlask.wsgi_app` asks the `Dispatcher` first, which takes the same steps as Flask's hooks, in their
-order: the origin check, the state file's hold, the pipeline (`pipeline.check`), the view, the state
-file's write (`pipeline.persist`), the rate-limit headers and the journal (`pipeline.finish`), every error
-through errors.py, the hold released at the end. Every other request goes to Flask as before: the
-control API, the dashboard, the OAuth server, the users' and webhooks' views, HEAD and OPTIONS, whatever
-routing answers itself (404, 405, redirects), bodies the dispatcher cannot take as they are (form bodies,
-over the limit, a length that does not match), and every request while the app has hooks or Flask
-signal receivers besides the mock's own. tests/test_dispatch.py checks that both give the same answers.
+For a call routed to an operation of the Pipedrive contract of a resource marked `direct` (its views need
+nothing of Flask's: resources/resource.py), `MockFlask.wsgi_app` asks the `Dispatcher` first, which takes
+the same steps as Flask's hooks, in their order: the origin check, the state file's hold, the pipeline
+(`pipeline.check`), the view, the state file's write (`pipeline.persist`), the rate-limit headers and the
+journal (`pipeline.finish`), every error through errors.py, the hold released at the end. Every other
+request goes to Flask as before: the control API, the dashboard, the resources not marked `direct`
+(OAuth, users, webhooks), HEAD, OPTIONS, whatever routing answers itself (404, 405, redirects), bodies
+the dispatcher cannot take as they are (form bodies, over the limit, a length that does not match), and
+every request while the app has hooks or Flask signal receivers besides the mock's own.
+tests/test_dispatch.py checks that both give the same answers, errors included.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from flask import signals
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
-from . import errors, pipeline
+from . import errors, pipeline, resources
 from .constants import body_limit
 from .pipeline import REQUEST_BODY, RequestContext
 
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The blueprints whose views read only the pipeline's context (pipeline.current): no `flask.request`,
-# no `flask.g`, no error handler of their own.
-DIRECT_BLUEPRINTS = frozenset({"activities", "activity_types", "activity_fields"})
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 # Flask's signals the dispatcher does not send: while any has a receiver, every request goes to Flask.
 _UNSENT = (signals.request_started, signals.request_finished, signals.request_tearing_down,
@@ -106,12 +104,14 @@ class Dispatcher:
                 app.url_value_preprocessors]
 
     def _direct_views(self) -> dict[str, Callable[..., Response]]:
-        """The endpoints served here, made on first use (every blueprint is registered by then)."""
+        """The endpoints served here: the views of the resources marked `direct` (a blueprint with an error
+        handler of its own excepted). Made on first use, when every blueprint is registered."""
         if self._views is None:
             app = self.app
+            names = {blueprint.name for resource in resources.all_resources() if resource.direct
+                     for blueprint in resource.blueprints} - set(app.error_handler_spec)
             self._views = {endpoint: view for endpoint, view in app.view_functions.items()
-                           if endpoint.partition(".")[0] in DIRECT_BLUEPRINTS
-                           and endpoint.partition(".")[0] not in app.error_handler_spec}
+                           if endpoint.partition(".")[0] in names}
         return self._views
 
     def hooks_unchanged(self) -> bool:

@@ -1,9 +1,10 @@
 """The way through for every Pipedrive call: auth, rate limit, faults, validation, then the view.
 
-Runs as Flask's before_request; the journal, the state file and the rate-limit headers follow in
-after_request. It knows operations of the contract, never a resource: what an operation costs, which
-parameters and body it takes, all come from openapi.yaml. What a request carries through it is one
-`RequestContext`, at `flask.g.ctx`.
+Runs as Flask's before_request (`check`); the state file, the rate-limit headers and the journal follow in
+after_request (`persist`, `finish`). The dispatcher (dispatch.py) runs the same steps for the calls it serves
+without Flask's request context. It knows operations of the contract, never a resource: what an operation
+costs, which parameters and body it takes, all come from openapi.yaml. What a request carries through it is
+one `RequestContext`, at `flask.g.ctx` (the dispatcher's own for its calls: `current()` finds either).
 """
 from __future__ import annotations
 

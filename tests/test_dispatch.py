@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, create_app
 from pipedrive_mock.asgi import _environ
 from pipedrive_mock.dispatch import Dispatcher
 from pipedrive_mock.resources.activities import listing
+from pipedrive_mock.statefile import StateFile
 
 ADMIN = {"x-api-token": ADMIN_TOKEN}
 USER = {"x-api-token": USER_TOKEN}
@@ -76,9 +78,9 @@ REQUESTS: list[tuple[str, str, dict[str, str], Any]] = [
 ]
 
 
-def _pair() -> tuple[Flask, Flask]:
+def _pair(**options: Any) -> tuple[Flask, Flask]:
     """Two apps seeded and clocked alike: one with the dispatcher, one without (Flask for every request)."""
-    apps = create_app(activities=30), create_app(activities=30)
+    apps = create_app(activities=30, **options.get("first", {})), create_app(activities=30, **options.get("second", {}))
     apps[1].direct = False  # type: ignore[attr-defined]
     for app in apps:
         app.extensions["pipedrive_mock"].clock.freeze(NOW)
@@ -122,6 +124,20 @@ def test_dispatcher_answers_faults_and_rate_limits_as_flask_does() -> None:
         state.faults.add(method="POST", path="/api/v2/activities", latency_ms=1)
         state.rate_limit.configure(burst=3)
     _same_answers(*apps, REQUESTS[:8])
+
+
+def test_dispatcher_saves_to_the_state_file_as_flask_does(tmp_path: Path) -> None:
+    paths = tmp_path / "direct.json", tmp_path / "flask.json"
+    apps = _pair(first={"state_file": StateFile(paths[0])}, second={"state_file": StateFile(paths[1])})
+    _same_answers(*apps, REQUESTS)
+    saved = [StateFile(path).read() for path in paths]
+    assert saved[0] is not None and saved[0][0] == saved[1][0]  # type: ignore[index]
+
+
+def test_dispatcher_answers_500_for_a_write_the_state_file_cannot_save(tmp_path: Path) -> None:
+    broken = tmp_path / "missing" / "state.json"
+    apps = _pair(first={"state_file": StateFile(broken)}, second={"state_file": StateFile(broken)})
+    _same_answers(*apps, [("POST", "/api/v2/activities", JSON, ADD), ("GET", "/api/v2/activities/31", ADMIN, None)])
 
 
 def _environ_of(method: str, path: str, body: bytes = b"") -> dict[str, Any]:

@@ -31,7 +31,12 @@ StateLoader = Callable[[int, Any], CompanyState]
 
 @dataclass(frozen=True)
 class Resource:
-    """A Pipedrive resource: `name` keys its state in `Company.states` and in each snapshot company."""
+    """A Pipedrive resource: `name` keys its state in `Company.states` and in each snapshot company.
+
+    `direct`: its views read the request only through `pipeline.current()` (no `flask.request`, no
+    `flask.g`, no error handler of the blueprint's own), so the dispatcher serves its calls without Flask's
+    request context (dispatch.py); otherwise they go through Flask."""
     name: str
     blueprints: tuple[Blueprint, ...] = ()
     company_state: StateLoader | None = None
+    direct: bool = False

@@ -17,7 +17,7 @@ from .render import v1_json, v2_json, v2_json_items
 from .schemas import ActivityInputSchema
 
 blueprint = Blueprint("activities", __name__)
-RESOURCE = Resource("activities", (blueprint,))
+RESOURCE = Resource("activities", (blueprint,), direct=True)
 _INPUT = compile_load(ActivityInputSchema())
 # Partial only at the top level: `partial=True` would reach into nested attendees and participants
 # and skip their defaults, so an update would store an attendee without `name` or a participant

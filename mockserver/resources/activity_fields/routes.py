@@ -13,7 +13,7 @@ from ..resource import Resource
 from . import catalog
 
 blueprint = Blueprint("activity_fields", __name__)
-RESOURCE = Resource("activity_fields", (blueprint,))
+RESOURCE = Resource("activity_fields", (blueprint,), direct=True)
 
 
 def _made() -> str:

@@ -13,7 +13,7 @@ from . import rules
 from .schemas import ActivityTypeInputSchema, ActivityTypeV1Schema
 
 blueprint = Blueprint("activity_types", __name__)
-RESOURCE = Resource("activity_types", (blueprint,))
+RESOURCE = Resource("activity_types", (blueprint,), direct=True)
 _V1 = ActivityTypeV1Schema()
 _INPUT = compile_load(ActivityTypeInputSchema())
 
