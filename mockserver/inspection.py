@@ -18,7 +18,7 @@ import orjson
 from .company import Company, sort_key
 from . import times
 from .errors import BadRequest
-from .journal import Journal, JournalEntry, mask_token
+from .journal import Journal, JournalEntry, Recorded, as_entry, mask_token
 from .model import Activity
 from .ratelimit import RateLimiter
 from .resources.webhooks import health, subscriptions
@@ -42,7 +42,8 @@ class JournalQuery:
     company_id: int | None = None
     activity_id: int | None = None   # entries that name this activity: its path, or `ids`
 
-    def matches(self, entry: JournalEntry) -> bool:
+    def matches(self, entry: Recorded) -> bool:
+        """Whether a recorded entry is one of the page's."""
         return ((self.method is None or entry.method == self.method.upper())
                 and (self.path is None or self.path in entry.path)
                 and (self.status is None or _status_matches(self.status, entry.status))
@@ -57,12 +58,14 @@ def _status_matches(wanted: str, status: int) -> bool:
     return str(status) == wanted
 
 
-def names_activity(entry: JournalEntry, activity_id: int) -> bool:
+def names_activity(recorded: Recorded, activity_id: int) -> bool:
     """Whether the request was about this activity: its own path, or an `ids` list that holds it."""
     for prefix in _ACTIVITY_PATH_PREFIXES:
-        if entry.path.startswith(prefix) and entry.path[len(prefix):] == str(activity_id):
+        if recorded.path.startswith(prefix) and recorded.path[len(prefix):] == str(activity_id):
             return True
-    ids = entry.query.get("ids")
+    if isinstance(recorded.query, bytes) and b"ids" not in recorded.query:
+        return False  # a raw query without `ids` is not parsed
+    ids = as_entry(recorded).query.get("ids")
     if isinstance(ids, str):
         return str(activity_id) in ids.split(",")
     return False
@@ -71,12 +74,12 @@ def names_activity(entry: JournalEntry, activity_id: int) -> bool:
 def journal_page(journal: Journal, query: JournalQuery, limit: int, before: int | None = None,
                  after: int | None = None) -> dict[str, Any]:
     """Up to `limit` matching entries newest first, older than entry `before` and/or newer than `after`."""
-    numbered = journal.numbered()
+    numbered = journal.held()
     matching = [(number, entry) for number, entry in reversed(numbered) if query.matches(entry)]
     window = [(n, e) for n, e in matching if (before is None or n < before) and (after is None or n > after)]
     page = window[:limit]
     return {
-        "requests": [summary(number, entry) for number, entry in page],
+        "requests": [summary(number, as_entry(entry)) for number, entry in page],
         "next_before": page[-1][0] if len(window) > limit else None,
         "matching": len(matching),
         "held": len(numbered),
@@ -92,9 +95,9 @@ def summary(number: int, entry: JournalEntry) -> dict[str, Any]:
 
 
 def journal_entry(journal: Journal, number: int) -> JournalEntry | None:
-    for held, entry in journal.numbered():
+    for held, entry in journal.held():
         if held == number:
-            return entry
+            return as_entry(entry)
     return None
 
 

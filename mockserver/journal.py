@@ -160,12 +160,17 @@ class Journal:
 
     def numbered(self) -> list[tuple[int, JournalEntry]]:
         """Every entry held with its number, oldest first."""
+        # Made anew on each read and not kept: a made entry holds the parsed body, which can be many
+        # times the size of the 4 KiB the journal keeps.
+        return [(number, as_entry(recorded)) for number, recorded in self.held()]
+
+    def held(self) -> list[tuple[int, Recorded]]:
+        """Every entry held with its number, oldest first, as recorded: its method, path, status, operation,
+        token, violations and company are there to read; `as_entry` makes the rest (query, body, time)."""
         with self._lock:
             held = list(self._entries)
-            # Made anew on each read and not kept: a made entry holds the parsed body, which can be many
-            # times the size of the 4 KiB the journal keeps.
             first = self._recorded - len(held) + 1
-        return list(enumerate(map(as_entry, held), first))
+        return list(enumerate(held, first))
 
     def clear(self) -> None:
         with self._lock:
