@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask, got_request_exception
 
-from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, create_app
+from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, Clock, Store, create_app
 from pipedrive_mock.asgi import _environ
 from pipedrive_mock.dispatch import Dispatcher
 from pipedrive_mock.resources.activities import listing
@@ -80,11 +80,18 @@ REQUESTS: list[tuple[str, str, dict[str, str], Any]] = [
 
 def _pair(**options: Any) -> tuple[Flask, Flask]:
     """Two apps seeded and clocked alike: one with the dispatcher, one without (Flask for every request)."""
-    apps = create_app(activities=30, **options.get("first", {})), create_app(activities=30, **options.get("second", {}))
+    # Each store seeded by a clock frozen first: seeded times count back from the clock's now, so two
+    # stores seeded a second apart by flowing clocks would differ.
+    apps = tuple(create_app(Store.default(activities=30, clock=_frozen()), **options.get(which, {}))
+                 for which in ("first", "second"))
     apps[1].direct = False  # type: ignore[attr-defined]
-    for app in apps:
-        app.extensions["pipedrive_mock"].clock.freeze(NOW)
-    return apps
+    return apps  # type: ignore[return-value]
+
+
+def _frozen() -> Clock:
+    clock = Clock()
+    clock.freeze(NOW)
+    return clock
 
 
 def _send(app: Flask, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, list, bytes]:
