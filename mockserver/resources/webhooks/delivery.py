@@ -25,7 +25,7 @@ from ...clock import Clock
 from . import health, payload
 from .health import BAN_AFTER_FAILURES, TIMEOUT_SECONDS
 from .lanes import Lane, Pending
-from .log import DELETED, DELIVERED, DROPPED, FAILED, DeliveryLog
+from .log import DELETED, DELIVERED, DROPPED, FAILED, DeliveryLog, LogEntry
 from .model import Change, Webhook
 from .sender import DeliveryError, Sender
 from .targets import TargetRefused, Targets
@@ -35,10 +35,10 @@ log = logging.getLogger(__name__)
 INBOX_LIMIT = 10_000
 LANE_LIMIT = 1_000
 # Deliveries of one webhook written back to back on its connection before their answers are read.
-PIPELINE = 32
+PIPELINE = 64
 # A change waits this long (real seconds) for others to go out with it: the deliveries of a burst of
 # writes share a scheduler pass and one write to each receiver instead of one each.
-GATHER_SECONDS = 0.005
+GATHER_SECONDS = 0.01
 # The scheduler looks again at least this often (real seconds), whatever it was told.
 MAX_SLEEP_SECONDS = 1.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -321,7 +321,10 @@ class Deliveries:
         finally:
             lane.busy = False
             if generation == self._generation:
-                self.poke()  # the scheduler sees to what follows: retries, a ban, a deletion
+                # The scheduler sees to what follows (retries, a ban, a deletion, the changes that came
+                # meanwhile) after the gathering time, like a change: at once, it would send each change
+                # that came during this batch's round trip on its own.
+                self.poke(GATHER_SECONDS)
 
     async def _attempt(self, lane: Lane, batch: list[Pending], generation: int) -> None:
         # In flight until the outcomes are recorded, so `idle` never sees a retry before its time is set.
@@ -388,12 +391,14 @@ class Deliveries:
         except RuntimeError:
             pass
 
-    def _log_event(self, webhook: Webhook, change: Change, item: Pending | None, outcome: str,
-                   **fields: object) -> None:
-        self.log.add(at=self.clock.time(), company_id=webhook.company_id,
-                     webhook_id=webhook.id, outcome=outcome, event_id=item.event_id if item else None,
-                     action=change.action, entity_id=change.after.id, attempt=item.attempt if item else None,
-                     **fields)
+    def _log_event(self, webhook: Webhook, change: Change, item: Pending | None, outcome: str, *,
+                   status: int | None = None, error: str | None = None, duration_ms: float | None = None,
+                   body: bytes | None = None, next_attempt_at: str | None = None) -> None:
+        # Made positionally and numbered by the log: an entry is logged for every attempt and drop.
+        self.log.append(LogEntry(0, self.clock.time(), webhook.company_id, webhook.id, outcome,
+                                 item.event_id if item else None, change.action, change.after.id,
+                                 item.attempt if item else None, status, error, duration_ms, next_attempt_at,
+                                 body))
 
 
 ChangeSink = Callable[[list[Webhook], Change], None]

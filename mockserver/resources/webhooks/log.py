@@ -60,8 +60,12 @@ class DeliveryLog:
         self._lock = threading.Lock()
 
     def add(self, **fields: Any) -> LogEntry:
+        return self.append(LogEntry(id=0, **fields))
+
+    def append(self, entry: LogEntry) -> LogEntry:
+        """Log `entry`, numbered next (its `id` is set here)."""
         with self._lock:
-            entry = LogEntry(id=next(self._ids), **fields)
+            entry.id = next(self._ids)
             self._entries.append(entry)
         return entry
 

@@ -38,7 +38,8 @@ class _Connection(asyncio.Protocol):
         self.loop = loop
         self.parser = httptools.HttpResponseParser(self)
         self.transport: asyncio.Transport | None = None
-        self.waiting: deque[asyncio.Future[int]] = deque()
+        # Each request's answer to come: its status and when it came (the loop's time).
+        self.waiting: deque[asyncio.Future[tuple[int, float]]] = deque()
         self.received = 0  # bytes since the last answer
         self.answered = 0  # answers on this connection
         self.closing = False  # the receiver said Connection: close
@@ -64,7 +65,7 @@ class _Connection(asyncio.Protocol):
         if self.waiting:
             answer = self.waiting.popleft()
             if not answer.done():
-                answer.set_result(self.parser.get_status_code())
+                answer.set_result((self.parser.get_status_code(), self.loop.time()))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -78,7 +79,7 @@ class _Connection(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
-    def post(self, requests: list[bytes]) -> list[asyncio.Future[int]]:
+    def post(self, requests: list[bytes]) -> list[asyncio.Future[tuple[int, float]]]:
         """Write `requests` back to back (one write: one system call for the batch); their answers to come."""
         answers = [self.loop.create_future() for _ in requests]
         self.waiting.extend(answers)
@@ -139,21 +140,24 @@ class Sender:
             # receiver that closes after each answer would reset the ones written behind it.
             sent = requests[len(outcomes):] if reused else requests[len(outcomes):len(outcomes) + 1]
             answers = connection.post(sent)
-            times: dict[int, float] = {}
-            for index, answer in enumerate(answers):
-                answer.add_done_callback(_timed(times, index, loop))
-            done, _ = await asyncio.wait(answers, timeout=max(0.0, deadline - loop.time()))
+            # Answers are settled in order (pipelined answers come in order; a lost connection fails every
+            # one waiting), so the batch is answered when its last request is.
+            await asyncio.wait(answers[-1:], timeout=max(0.0, deadline - loop.time()))
             progress = reused or connection.answered > before
-            for index, answer in enumerate(answers):
-                if answer not in done:
+            for answer in answers:
+                if not answer.done():
                     self.close()
                     outcomes.append((DeliveryError(f"no answer within {timeout:g} s"), loop.time() - started))
                     continue
                 error = answer.exception()
                 if isinstance(error, _Unanswered) and progress:
                     break  # sent again on a new connection, from this one on
-                outcomes.append((error if isinstance(error, DeliveryError) else answer.result(),
-                                 times.get(index, loop.time()) - started))
+                if error is not None:
+                    outcomes.append((error if isinstance(error, DeliveryError) else DeliveryError(str(error)),
+                                     loop.time() - started))
+                    continue
+                status, answered_at = answer.result()
+                outcomes.append((status, answered_at - started))
             if not self.usable:
                 self.close()
         return outcomes
@@ -188,10 +192,3 @@ class Sender:
         connection, self._connection = self._connection, None
         if connection is not None and connection.transport is not None:
             connection.transport.close()
-
-
-def _timed(times: dict[int, float], index: int, loop: asyncio.AbstractEventLoop) -> Any:
-    """A done callback noting when answer `index` came (the first time only)."""
-    def done(_: object) -> None:
-        times.setdefault(index, loop.time())
-    return done
