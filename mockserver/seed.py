@@ -213,7 +213,7 @@ class _Maker:
                        draw(tables["other_deal"], n))]
         client, link, meeting_id = zip(*follow(kind, tables["conference"], n))
         owner = draw(tables["user"], n)
-        due = [draw * 91 >> 16 for draw in array("H", rng.randbytes(2 * n))]  # uniform over the 91 days
+        due = [value * 91 >> 16 for value in array("H", rng.randbytes(2 * n))]  # uniform over the 91 days
         done = follow(due, tables["done"], n)
         # Ids follow the order activities were added in, as the API gives them (each a random moment
         # of its own share of the 90 days): the add_time index is then built from keys already in order.
@@ -231,9 +231,9 @@ class _Maker:
             draw(tables["project"], n), map(self.due_dates.__getitem__, due), draw(tables["due_time"], n),
             follow(kind, tables["duration"], n), map(self.in_person.__getitem__, kind), done,
             [when if finished else None for finished, when in zip(done, update_time)],
-            follow(kind, tables["location"], n), follow(person, tables["participants"], n), follow(kind, tables["attendees"], n), client, link,
-            meeting_id, repeat(None, n), draw(tables["priority"], n), follow(done, tables["outcome"], n),
-            draw(tables["note"], n))
+            follow(kind, tables["location"], n), follow(person, tables["participants"], n),
+            follow(kind, tables["attendees"], n), client, link, meeting_id, repeat(None, n),
+            draw(tables["priority"], n), follow(done, tables["outcome"], n), draw(tables["note"], n))
 
 
 def _spread(items: Sequence[Any], slots: int = 256, rest: Any = None, size: int = 256) -> list[Any]:

@@ -65,3 +65,13 @@ def test_indexes_built_from_records_sort_due_dates_as_their_keys_do() -> None:
     index = ActivityIndexes(records, keys={"update_time": [1, 2]})  # keys of another length are not used
     for field in ("due_date", "update_time"):
         assert list(index.by_field[field]) == sorted(sort_key(field, a) for a in records), field
+
+
+def test_seeded_activities_link_every_pool_entity_and_every_due_date() -> None:
+    # Each choice is a random byte looked up in a table: every entity and date must have a share of it.
+    company = Store.default(seed=2, activities=20_000).company(1)
+    activities = list(company.activities.values())
+    for link, kind in (("person_id", "person"), ("deal_id", "deal"), ("lead_id", "lead"), ("project_id", "project")):
+        assert {getattr(a, link) for a in activities} - {None} == set(company.entities[kind]), link
+    assert len({a.due_date for a in activities}) == 91
+    assert len({a.subject for a in activities}) > 500
