@@ -24,7 +24,7 @@ from flask import signals
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
-from . import errors, pipeline, resources
+from . import context, errors, pipeline, resources
 from .constants import body_limit
 from .pipeline import REQUEST_BODY, RequestContext
 
@@ -164,7 +164,7 @@ class Dispatcher:
                start_response: StartResponse) -> Iterable[bytes]:
         ctx = RequestContext()
         held: list[Any] = []
-        token = pipeline._DIRECT.set(ctx)
+        token = context.DIRECT.set(ctx)
         try:
             try:
                 st.origin.check(call.environ, routed=True)
@@ -186,7 +186,7 @@ class Dispatcher:
                 except Exception:  # noqa: BLE001
                     log.exception("Request finalizing failed with an error while handling an error")
         finally:
-            pipeline._DIRECT.reset(token)
+            context.DIRECT.reset(token)
             if held:
                 held.pop().writing.release()
         return _answer(response, call.environ, start_response)

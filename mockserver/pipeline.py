@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import calendar
 import logging
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import orjson
-from flask import Request, Response, current_app, g, request
+from flask import Request, Response, g, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .constants import API_PROFILE_CURRENT, API_PROFILE_SEED, UNKNOWN_FIELDS_IGNORE
+from .constants import API_PROFILE_CURRENT, UNKNOWN_FIELDS_IGNORE
+from .context import (ANSWER_DELAY, ANSWER_HOLD, JOURNAL_ENTRY, REQUEST_BODY, SERVER_HOLDS_ANSWERS, RequestContext,
+                      current, real, state)
 from .errors import ApiError, BadRequest, Gone, Unauthorized, error_response
 from .journal import Journal, RawEntry, mask_token
 from .loader import Load
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from .company import Company
     from .contract import Operation
     from .model import User
-    from .ratelimit import Headers
     from .state import MockState
     from .statefile import StateFile
 
@@ -45,66 +43,6 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 # The security schemes of openapi.yaml a user's token comes by; OAUTH_SCHEME's requirements carry scopes.
 OAUTH_SCHEME = "oauth2"
 USER_SCHEMES = frozenset({"api_key_header", "api_key_query", OAUTH_SCHEME})
-# The WSGI environ key of the seconds an injected fault holds the answer back, and the key a server
-# sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).
-ANSWER_DELAY = "mockserver.answer_delay"
-SERVER_HOLDS_ANSWERS = "mockserver.server_holds_answers"
-# The WSGI environ key of the request body, as bytes, from a server that read it whole (asgi.py).
-REQUEST_BODY = "mockserver.request_body"
-# The WSGI environ key of a coroutine function a server that holds answers awaits before it answers: its
-# result, when not None, is the (status, headers, body) sent instead (a write the state file could not save).
-ANSWER_HOLD = "mockserver.answer_hold"
-# The WSGI environ key of the journal entry of a Pipedrive call, for the access log to read.
-JOURNAL_ENTRY = "mockserver.journal_entry"
-
-
-@dataclass(slots=True, eq=False)
-class RequestContext:
-    """Everything one Pipedrive call carries, filled in as the pipeline goes.
-
-    Views run only once the caller is known and the request is valid, so `company`, `user` and
-    `now` are set for them; the journal reads whatever the pipeline got to.
-    """
-    operation: Operation | None = None      # None: no operation of the contract matches
-    token: str | None = None
-    oauth: bool = False                     # the token is an OAuth access token
-    wrote: bool = False                     # a safe request that changed state (GET /oauth/authorize)
-    company: Company = field(default=None)  # type: ignore[assignment]
-    user: User = field(default=None)  # type: ignore[assignment]
-    now: datetime = field(default=None)  # type: ignore[assignment]
-    strict_links: bool = False
-    rate_headers: Headers | None = None
-    query: dict[str, list[str]] | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    body: Any = None
-    violations: list[str] | None = None     # None: not validated yet
-    ignored: list[str] = field(default_factory=list)  # unknown fields dropped (`--unknown-fields ignore`)
-    api_profile: str = API_PROFILE_SEED
-
-    @property
-    def company_id(self) -> int | None:
-        return self.company.id if self.company is not None else None
-
-
-# The context of a call served without Flask's request context (dispatch.py); None under Flask.
-_DIRECT: ContextVar[RequestContext | None] = ContextVar("pipedrive_mock_call", default=None)
-
-
-def state() -> MockState:
-    return _real(current_app).extensions["pipedrive_mock"]
-
-
-def current() -> RequestContext:
-    """The context of the request being served."""
-    ctx = _DIRECT.get()
-    return ctx if ctx is not None else g.ctx
-
-
-def serving_direct() -> bool:
-    """Whether a Pipedrive call is being served by the dispatcher, without Flask's request context."""
-    return _DIRECT.get() is not None
-
-
 def is_api_path(path: str) -> bool:
     return not path.startswith("/_mock") and path != "/openapi.yaml"
 
@@ -142,13 +80,8 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix or "body", " ".join(str(m) for m in messages))]
 
 
-def _real(proxy: Any) -> Any:
-    """The object behind a Flask context proxy: one lookup per hook instead of one per attribute."""
-    return proxy._get_current_object()
-
-
 def before_request() -> None:
-    req = _real(request)
+    req = real(request)
     if not is_api_path(req.path):
         return
     g.ctx = ctx = RequestContext()
@@ -266,7 +199,7 @@ def _raw_body(req: Request) -> bytes:
 
 
 def after_request(response: Response) -> Response:
-    req = _real(request)
+    req = real(request)
     st = state()
     ctx: RequestContext | None = g.get("ctx")
     response = persist(response, st, req, ctx, lambda: g.pop("holds_state_file", None))

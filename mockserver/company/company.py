@@ -10,7 +10,6 @@ from __future__ import annotations
 import heapq
 import threading
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice

@@ -5,7 +5,6 @@ the records written since (the undo set): it costs about the writes, not the com
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 

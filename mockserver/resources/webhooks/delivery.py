@@ -14,8 +14,6 @@ dropped and logged, never held.
 from __future__ import annotations
 
 import asyncio
-import logging
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,10 +25,9 @@ from .health import BAN_AFTER_FAILURES, TIMEOUT_SECONDS
 from .lanes import Lane, Pending
 from .log import DELETED, DELIVERED, DROPPED, FAILED, DeliveryLog, LogEntry
 from .model import Change, Webhook
+from .runner import MAX_SLEEP_SECONDS, Runner
 from .sender import DeliveryError, Sender
 from .targets import TargetRefused, Targets
-
-log = logging.getLogger(__name__)
 
 INBOX_LIMIT = 10_000
 LANE_LIMIT = 1_000
@@ -39,9 +36,6 @@ PIPELINE = 64
 # A change waits this long (real seconds) for others to go out with it: the deliveries of a burst of
 # writes share a scheduler pass and one write to each receiver instead of one each.
 GATHER_SECONDS = 0.01
-# The scheduler looks again at least this often (real seconds), whatever it was told.
-MAX_SLEEP_SECONDS = 1.0
-STOP_TIMEOUT_SECONDS = 5.0
 
 
 class Registry(Protocol):
@@ -66,14 +60,7 @@ class Deliveries:
         self._inbox: deque[tuple[Webhook, Change]] = deque()
         self._lanes: dict[Webhook, Lane] = {}
         self._seq = 0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread: int | None = None
-        self._own_thread: threading.Thread | None = None
-        self._attached: asyncio.Task[None] | None = None
-        self._start_lock = threading.Lock()
-        self._waiter: asyncio.Future[None] | None = None
-        self._kicked = False
-        self._gathering = False  # the wake asked for is a change's, GATHER_SECONDS after it
+        self._runner = Runner(self._schedule, self._detached, self._close_senders)
         self._hurry = False
         self._generation = 0
         self._in_flight = 0
@@ -89,29 +76,13 @@ class Deliveries:
             return
         for webhook in webhooks:
             self._inbox.append((webhook, change))
-        if self._loop is None:
-            self._start_thread()
+        if self._runner.loop is None:
+            self._runner.start()
         self.poke(GATHER_SECONDS)
 
     def poke(self, within: float = 0.0) -> None:
         """Have the scheduler look again now (the clock moved, a flush), or `within` seconds (a change came)."""
-        loop = self._loop
-        # Not running: nothing was ever queued. Already asked: as soon, or sooner than this asks.
-        if loop is None or (self._kicked and (within or not self._gathering)):
-            return
-        self._kicked, self._gathering = True, bool(within)
-        try:
-            if threading.get_ident() == self._loop_thread:
-                self._wake_within(within)
-            else:
-                loop.call_soon_threadsafe(self._wake_within, within)
-        except RuntimeError:  # the loop is closed: the server is stopping
-            self._kicked = False
-
-    def _wake_within(self, within: float) -> None:
-        loop = self._loop
-        if loop is not None:
-            loop.call_later(within, self._wake) if within else loop.call_soon(self._wake)
+        self._runner.poke(within)
 
     def _clock_moved(self) -> None:
         """A clock moved back before a ban, a run of failures or a failed attempt counts from the new now, at
@@ -135,7 +106,7 @@ class Deliveries:
     def idle(self) -> bool:
         """Nothing waits to be sorted, nothing is in flight, and nothing is due now."""
         now = self.clock.time()
-        return not self._inbox and not self._in_flight and not self._kicked and not self._hurry and all(
+        return not self._inbox and not self._in_flight and not self._runner.kicked and not self._hurry and all(
             (at := lane.wake_at(now)) is None or at > now for lane in list(self._lanes.values()))
 
     def wait_idle(self, timeout: float) -> bool:
@@ -164,89 +135,27 @@ class Deliveries:
         if log:
             self.log.clear()
 
-    # -- running ------------------------------------------------------------------------------
+    # -- running (runner.py) --------------------------------------------------------------------
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Run on `loop` (the server's); call from a coroutine on that loop. An engine already running on
-        a thread of its own (changes came before the server started) stays there."""
-        with self._start_lock:
-            if self._loop is not None:
-                return
-            self._loop, self._loop_thread = loop, threading.get_ident()
-            self._attached = loop.create_task(self._run())
+        """Run on `loop` (the server's); call from a coroutine on that loop."""
+        self._runner.attach(loop)
 
     def detach(self) -> None:
         """The server's loop is ending: what waits is dropped with it; a later change starts a thread."""
-        with self._start_lock:
-            if self._attached is None:
-                return
-            self._attached.cancel()
-            self._attached = None
-            self._generation += 1
-            for lane in self._lanes.values():
-                lane.sender.close()
-            self._lanes = {}
-            self._loop = self._loop_thread = None
-            self._kicked = False
-
-    def _start_thread(self) -> asyncio.AbstractEventLoop:
-        with self._start_lock:
-            if self._loop is not None:
-                return self._loop
-            loop = asyncio.new_event_loop()
-            ready = threading.Event()
-
-            def run() -> None:
-                asyncio.set_event_loop(loop)
-                self._loop_thread = threading.get_ident()
-                loop.create_task(self._run())
-                ready.set()
-                loop.run_forever()
-
-            self._own_thread = threading.Thread(target=run, name="pipedrive-mock-webhooks", daemon=True)
-            self._own_thread.start()
-            ready.wait()
-            self._loop = loop
-            return loop
+        self._runner.detach()
 
     def stop(self) -> None:
-        """End the worker thread, if the engine runs one: its tasks are cancelled, its loop closed."""
-        loop, thread = self._loop, self._own_thread
-        if thread is None or loop is None:
-            return
+        """End the worker thread, if the engine runs one."""
+        self._runner.stop()
 
-        async def shutdown() -> None:
-            for lane in self._lanes.values():
-                lane.sender.close()
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            loop.stop()
+    def _detached(self) -> None:
+        self._generation += 1
+        self._close_senders()
+        self._lanes = {}
 
-        asyncio.run_coroutine_threadsafe(shutdown(), loop)
-        thread.join(STOP_TIMEOUT_SECONDS)
-        if not thread.is_alive():
-            loop.close()
-        self._loop = self._own_thread = None
-
-    def _wake(self) -> None:
-        self._kicked = self._gathering = False
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            try:
-                sleep = self._schedule(loop)
-            except Exception:  # a bug here must not end deliveries for good
-                log.exception("webhook scheduler failed")
-                sleep = MAX_SLEEP_SECONDS
-            self._waiter = loop.create_future()
-            timer = loop.call_later(sleep, self._wake)
-            await self._waiter
-            timer.cancel()
+    def _close_senders(self) -> None:
+        for lane in self._lanes.values():
+            lane.sender.close()
 
     def _schedule(self, loop: asyncio.AbstractEventLoop) -> float:
         """Sort new changes into lanes, run the lifecycle, start due work; real seconds to sleep."""
@@ -380,16 +289,7 @@ class Deliveries:
         self._drop_lane(webhook)
 
     def _close_later(self, sender: Sender) -> None:
-        loop = self._loop
-        if loop is None:
-            return
-        try:
-            if threading.get_ident() == self._loop_thread:
-                sender.close()
-            else:
-                loop.call_soon_threadsafe(sender.close)
-        except RuntimeError:
-            pass
+        self._runner.call(sender.close)
 
     def _log_event(self, webhook: Webhook, change: Change, item: Pending | None, outcome: str, *,
                    status: int | None = None, error: str | None = None, duration_ms: float | None = None,

@@ -1,13 +1,13 @@
 """From a write of an activity to the changes the webhooks are told about (the store's listener)."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
 
 from ...clock import Clock
 from ...company import Company
+from ...context import serving_direct
 from ...model import Activity
 from .delivery import Deliveries
 from .model import Change, action_of
@@ -18,17 +18,10 @@ if TYPE_CHECKING:
 ENTITY = "activity"
 
 
-_serving_direct: Callable[[], bool] | None = None
-
-
 def change_source() -> str:
     """"api" for a change made by a Pipedrive REST call; "app" otherwise (the plugin's store and the
     control API arrange data the way someone using Pipedrive's web app would)."""
-    global _serving_direct
-    if _serving_direct is None:
-        from ...pipeline import serving_direct as found  # here, once: the pipeline imports the resources
-        _serving_direct = found
-    if _serving_direct() or has_request_context() and not request.path.startswith("/_mock"):
+    if serving_direct() or has_request_context() and not request.path.startswith("/_mock"):
         return "api"
     return "app"
 
