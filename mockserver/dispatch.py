@@ -74,7 +74,7 @@ class Call:
 
     @property
     def mimetype(self) -> str:
-        return (self.content_type or "").split(";", 1)[0].strip().lower()
+        return _mimetype(self.environ)
 
     @property
     def content_length(self) -> int | None:
@@ -228,9 +228,14 @@ def _body(environ: dict[str, Any], limit: int | None) -> bytes | None:
         return None
     if limit is not None and len(raw) > limit:
         return None
-    if (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower() == pipeline.FORM_TYPE:
+    if _mimetype(environ) == pipeline.FORM_TYPE:
         return None  # the journal keeps a form as werkzeug parses it
     return raw
+
+
+def _mimetype(environ: dict[str, Any]) -> str:
+    """The request's media type, lower case, without parameters (as werkzeug's `Request.mimetype`)."""
+    return (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
 
 
 def _answer(response: Response, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

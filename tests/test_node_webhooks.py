@@ -40,7 +40,7 @@ def test_node_client_webhooks_api_subscribes_lists_is_delivered_to_and_deletes(
     assert seen["deleted"] == [True] and seen["after"] == []
 
 
-def _model_keys(node_dir: Path, model: str) -> set[str]:  # noqa: F811
+def _model_keys(node_dir: Path, model: str) -> set[str]:  # noqa: F811 - a parameter, not the fixture
     """The keys of one of the client's v1 models, read from its TypeScript declaration."""
     declared = node_dir / "node_modules" / "pipedrive" / "dist" / "versions" / "v1" / "models" / f"{model}.d.ts"
     return set(re.findall(r"^\s+'(\w+)'\??:", declared.read_text(), re.MULTILINE))

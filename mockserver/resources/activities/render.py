@@ -19,6 +19,10 @@ def v2_dict(activity: Activity, attendees: bool = False) -> dict[str, Any]:
     return (_V2_WITH_ATTENDEES if attendees else _V2)(activity)
 
 
+def v1_dict(activity: Activity) -> dict[str, Any]:
+    return _V1(activity)
+
+
 def _kept(data: dict[str, Any]) -> bytes:
     """JSON to keep for the record's lifetime, in a bytes object of its own size.
 
@@ -50,5 +54,5 @@ def v2_json_items(activities: Iterable[Activity], attendees: bool = False) -> li
 def v1_json(activity: Activity) -> bytes:
     cached = activity.json_v1
     if cached is None:
-        cached = activity.json_v1 = _kept(_V1(activity))
+        cached = activity.json_v1 = _kept(v1_dict(activity))
     return cached

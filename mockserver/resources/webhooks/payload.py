@@ -6,8 +6,8 @@ tests validate every delivery they see against them.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import orjson
@@ -15,7 +15,8 @@ from marshmallow import Schema, fields
 
 from ...dumper import compile_schema
 from ...model import Activity
-from ..activities.schemas import ActivityV1Schema, LocationSchema
+from ..activities.render import v1_dict
+from ..activities.schemas import LocationSchema
 from ..activities.schemas.v2 import RFC3339
 from .model import Change, Webhook
 
@@ -57,7 +58,6 @@ class WebhookActivitySchema(Schema):
 
 
 webhook_activity: Callable[[Activity], dict[str, Any]] = compile_schema(WebhookActivitySchema())
-_v1_activity = compile_schema(ActivityV1Schema())
 
 
 def iso_millis(seconds: float) -> str:
@@ -117,8 +117,8 @@ def v2_body(webhook: Webhook, change: Change, event_id: str, attempt: int, permi
 def _v1_parts(change: Change) -> tuple[Any, Any]:
     parts = change.rendered.get("v1")
     if parts is None:
-        after = None if change.action == "delete" else _v1_activity(change.after)
-        before = _v1_activity(change.before) if change.before is not None else None
+        after = None if change.action == "delete" else v1_dict(change.after)
+        before = v1_dict(change.before) if change.before is not None else None
         parts = change.rendered["v1"] = (after, before)
     return parts
 
