@@ -10,16 +10,15 @@ import re
 from datetime import date
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
-from importlib import resources
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
 import jsonschema_rs
 import orjson
 
-from . import parsecache
 from .errors import MockServerError
+from .specs import (CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, SPEC_FILE, dereference, load_spec, spec_path,  # noqa: F401
+                    spec_text)  # (re-exported: the contract's readers have always found them here)
 from .violations import (Violation, body_violation, describe, floats_for_integers, not_json_message,
                          parameter_message, schema_type)
 
@@ -33,54 +32,6 @@ MAX_BODY_DEPTH = 32
 
 # Pipedrive's own spec states each operation's rate-limit cost here (facts page, "The living API").
 TOKEN_COST_KEY = "x-token-cost"
-
-SPEC_FILE = "openapi.yaml"
-CONTROL_SPEC_FILE = "control-openapi.yaml"
-OAUTH_SPEC_FILE = "resources/oauth/openapi.yaml"
-
-
-def spec_path(name: str = SPEC_FILE) -> Path:
-    """A spec shipped with the package: the contract (the project's top-level openapi.yaml) by default,
-    or the control API's own (`CONTROL_SPEC_FILE`)."""
-    return Path(str(resources.files(__package__ or "pipedrive_mock") / name))
-
-
-@cache
-def spec_text(name: str = SPEC_FILE) -> bytes:
-    return spec_path(name).read_bytes()
-
-
-@cache
-def load_spec(name: str = SPEC_FILE) -> dict[str, Any]:
-    """The spec `name` parsed; from parsecache.py's entry when an earlier start kept one (2 ms, not 50)."""
-    return parsecache.parsed(spec_text(name), _PARSER, _parse_yaml, label=Path(name).stem)
-
-
-# Part of a parse cache entry's name: a change to how specs are parsed here changes it (parsecache.py).
-_PARSER = "PyYAML safe loader, 1"
-
-
-def _parse_yaml(text: bytes) -> Any:
-    import yaml  # only on a cache miss: a start that finds the parsed specs never imports it
-
-    # libyaml's loader parses the contract about seven times faster, which start-up feels.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-
-
-def dereference(node: Any, root: dict[str, Any]) -> Any:
-    """A copy of `node` with every local `$ref` replaced by what it points at (the spec has no cycles)."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: Any = root
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return dereference(target, root)
-        return {key: dereference(value, root) for key, value in node.items()}
-    if isinstance(node, list):
-        return [dereference(item, root) for item in node]
-    return node
-
 
 @dataclass(frozen=True)
 class Parameter:
