@@ -17,6 +17,7 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from .company.indexes import ID_BITS
+from . import heap
 from .constants import DEFAULT_ACTIVITY_TYPES
 from .model import Activity, ActivityType, SavedFilter
 from .pools import Pools
@@ -98,21 +99,8 @@ def seed_company(company: Company, seed: int, count: int, now: datetime) -> None
         company.load_activities(activities, keys=keys)
     finally:
         if collecting:
-            _promote()
+            heap.promote()
             gc.enable()
-
-
-def _promote() -> None:
-    """Everything made since the collector's last walk moved to its oldest generation at once, unless
-    something is frozen out of the collector (gc.freeze: unfreezing would undo it).
-
-    The records live as long as the company; walked on the way there (a walk of the youngest
-    generation when the collector is on again, another of the middle one ten walks later), they cost
-    a fifth of seeding 100,000 again. A full collection still walks them, as it walks everything.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def _subjects(pools: Pools, kind: str) -> list[tuple[int, list[str]]]:

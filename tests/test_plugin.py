@@ -359,3 +359,42 @@ def test_in_process(pipedrive_mock_app):
     finally:
         gc.enable()
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_plugin_start_keeps_a_users_garbage_collectable_and_frozen_objects_frozen(pytester: pytest.Pytester,
+                                                                                  frozen: bool) -> None:
+    # What the start made is moved to the collector's oldest generation (heap.promote): a garbage cycle
+    # the session made before is still collected by the next full collection, and what the user froze
+    # out of the collector (gc.freeze) stays frozen (the frozen count itself falls as frozen objects die).
+    pytester.makeconftest(f"""
+import gc, weakref
+
+class Node:
+    pass
+
+def pytest_configure(config):
+    node = Node()
+    node.itself = node
+    config.cycle = weakref.ref(node)
+    del node
+    config.kept = [Node]  # frozen out of the collector when the session freezes its heap
+    if {frozen}:
+        gc.freeze()
+""")
+    try:
+        result = run(pytester, f"""
+import gc
+
+def test_first(pipedrive_mock, pytestconfig):
+    requests.get(pipedrive_mock.v2_url + "/activities/1", headers=HEADERS).raise_for_status()
+    frozen = {frozen}
+    tracked = {{id(o) for o in gc.get_objects()}}  # every generation but the frozen objects
+    assert (id(pytestconfig.kept) not in tracked) is frozen
+    if not frozen:
+        gc.collect()
+        assert pytestconfig.cycle() is None
+""")
+    finally:
+        gc.unfreeze()
+    result.assert_outcomes(passed=1)
