@@ -9,8 +9,8 @@ measured in the same run, with the ratio and whether the target holds:
 - per-test reset of 1,000 seeded activities after a few writes, against re-seeding from scratch
   (what a fresh app per test would cost); target under 2 ms;
 - server stop, with an idle keep-alive connection open, against Werkzeug's threaded server stopped
-  with `shutdown()`; the loop is woken at once (live.py), then uvicorn's shutdown gives connections
-  0.1 s to close, so the target is 250 ms (once a session);
+  with `shutdown()`; the loop is woken at once and the shutdown waits only for what is in flight
+  (live.py: uvicorn's own pauses 0.1 s whatever there is); target 250 ms (once a session);
 - a whole pytest session of one test using `pipedrive_mock`, against the same session with a test
   that does not: the plugin's total cost to a session (start-up plus stop; no 0.5 s anywhere).
 """

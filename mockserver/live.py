@@ -32,6 +32,7 @@ STOP_TIMEOUT_SECONDS = 5.0
 STOP_GRACE_SECONDS = 1
 _POLL_SECONDS = 0.001
 TICK_SECONDS = 0.1  # uvicorn's own
+STOP_POLL_SECONDS = 0.002  # how often a stop looks whether what it waits for is done
 
 
 class LiveServer:
@@ -98,7 +99,8 @@ class LiveServer:
             self._failure = exc
 
     def stop(self) -> None:
-        """Ask the loop to finish (woken at once), then wait for its thread (uvicorn's shutdown: 0.1 s or more)."""
+        """Ask the loop to finish (woken at once), then wait for its thread: answers in flight are sent
+        first (within STOP_GRACE_SECONDS), idle connections closed."""
         server, thread = self._server, self._thread
         if server is None:
             return
@@ -139,6 +141,27 @@ def _thread_server() -> type[Any]:
                 except asyncio.TimeoutError:
                     pass
                 should_exit = await self.on_tick(counter)
+
+        async def shutdown(self, sockets: list[Any] | None = None) -> None:
+            # uvicorn's shutdown, less its fixed 0.1 s pause (and its 0.1 s polls): the same steps, and
+            # what it waits for (answers in flight sent, connections closed, tasks done, within the
+            # grace) looked at every few ms, so a stop with nothing in flight takes a few ms.
+            for server in self.servers:
+                server.close()
+            for sock in sockets or []:
+                sock.close()
+            state, loop = self.server_state, asyncio.get_running_loop()
+            for connection in list(state.connections):
+                connection.shutdown()  # an idle keep-alive connection is closed, a busy one after its answer
+            deadline = loop.time() + self.config.timeout_graceful_shutdown
+            while (state.connections or state.tasks) and not self.force_exit and loop.time() < deadline:
+                await asyncio.sleep(STOP_POLL_SECONDS)
+            for task in state.tasks:
+                task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
+            for server in self.servers:
+                await server.wait_closed()
+            if not self.force_exit:
+                await self.lifespan.shutdown()
 
         def wake(self) -> None:
             """From any thread: have the loop look at `should_exit` now."""

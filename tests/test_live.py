@@ -1,7 +1,10 @@
 """`pipedrive_mock.serve()`: the mock from Python outside pytest (README, "From Python")."""
 from __future__ import annotations
 
+import http.client
 import socket
+import threading
+import time
 
 import requests
 
@@ -36,3 +39,30 @@ def test_serve_on_a_port_in_use_raises_before_serving() -> None:
                 raise AssertionError("a second server bound the same port")
         except OSError:
             pass
+
+
+def test_stop_closes_an_idle_keep_alive_connection_and_the_port() -> None:
+    with pipedrive_mock.serve(activities=1) as mock:
+        port = int(mock.url.rsplit(":", 1)[1])
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        client.request("GET", "/api/v2/activities/1", headers={"x-api-token": mock.admin_token})
+        answer = client.getresponse()
+        assert (answer.status, answer.getheader("connection"), len(answer.read()) > 0) == (200, None, True)
+    assert client.sock is not None and client.sock.recv(1) == b""  # closed by the server as it stopped
+    client.close()
+    assert _refused(port)
+
+
+def test_stop_sends_an_answer_in_flight_before_it_closes() -> None:
+    answers: list[requests.Response] = []
+    with pipedrive_mock.serve(activities=1) as mock:
+        mock.faults.add(path="/api/v2/activities/1", latency_ms=300)  # the answer held 0.3 s on the loop
+        slow = threading.Thread(target=lambda: answers.append(requests.get(
+            f"{mock.v2_url}/activities/1", headers={"x-api-token": mock.admin_token}, timeout=10)))
+        slow.start()
+        deadline = time.monotonic() + 10
+        while not mock.journal.entries() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert mock.journal.entries(), "the request did not reach the mock"
+    slow.join(10)
+    assert [(answer.status_code, answer.json()["data"]["id"]) for answer in answers] == [(200, 1)]
