@@ -17,8 +17,8 @@ import jsonschema_rs
 import orjson
 
 from .errors import MockServerError
-from .specs import (CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, SPEC_FILE, dereference, load_spec, spec_path,  # noqa: F401
-                    spec_text)  # (re-exported: the contract's readers have always found them here)
+from .specs import (CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, SPEC_FILE, dereference, dereferenced_paths,  # noqa: F401
+                    load_spec, spec_path, spec_text)  # (re-exported: the contract's readers have always found them here)
 from .violations import (Violation, body_violation, describe, floats_for_integers, not_json_message,
                          parameter_message, schema_type)
 
@@ -238,12 +238,16 @@ class Contract:
     With `costs` (the Pipedrive contract), every operation must state its `x-token-cost`.
     """
 
-    def __init__(self, document: dict[str, Any] | None = None, *, costs: bool = True) -> None:
-        self.document = document if document is not None else load_spec()
+    def __init__(self, document: dict[str, Any] | None = None, *, costs: bool = True, name: str = SPEC_FILE) -> None:
+        """The operations of `document`, or of the spec shipped as `name` (the contract by default)."""
+        if document is None:
+            self.document, paths = load_spec(name), dereferenced_paths(name)
+        else:
+            self.document = document
+            paths = {path: dereference(item, document) for path, item in document.get("paths", {}).items()}
         self.operations: dict[tuple[str, str], Operation] = {}
         self.by_id: dict[str, Operation] = {}
-        for path, item in self.document.get("paths", {}).items():
-            item = dereference(item, self.document)
+        for path, item in paths.items():
             shared = item.get("parameters", [])
             for method in HTTP_METHODS:
                 if method not in item:

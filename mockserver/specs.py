@@ -33,6 +33,16 @@ def load_spec(name: str = SPEC_FILE) -> dict[str, Any]:
 
 # Part of a parse cache entry's name: a change to how specs are parsed here changes it (parsecache.py).
 _PARSER = "PyYAML safe loader, 1"
+_PATHS = _PARSER + "; paths dereferenced, 1"
+
+
+def dereferenced_paths(name: str = SPEC_FILE) -> dict[str, Any]:
+    """Each path item of the spec `name` with its `$ref`s resolved (`dereference`): a fresh copy each call,
+    from parsecache.py's entry when an earlier start kept one (1 ms for the contract's, not 6)."""
+    def resolve(_: bytes) -> dict[str, Any]:
+        document = load_spec(name)
+        return {path: dereference(item, document) for path, item in document.get("paths", {}).items()}
+    return parsecache.parsed(spec_text(name), _PATHS, resolve, label=f"{Path(name).stem}-paths")
 
 
 def _parse_yaml(text: bytes) -> Any:

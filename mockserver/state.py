@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from .clock import Clock
 from .constants import API_PROFILE_SEED, API_PROFILES, UNKNOWN_FIELDS_MODES, UNKNOWN_FIELDS_REJECT
-from .contract import CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, Contract, load_spec
+from .contract import CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, Contract
 from .faults import Faults
 from .journal import Journal
 from .origin import OriginPolicy
@@ -29,11 +29,11 @@ class MockState:
     control_token: str | None = None
     # Which Host names are served, and the checks against web pages (origin.py).
     origin: OriginPolicy = field(default_factory=OriginPolicy)
-    control: Contract = field(default_factory=lambda: Contract(load_spec(CONTROL_SPEC_FILE), costs=False))
+    control: Contract = field(default_factory=lambda: Contract(name=CONTROL_SPEC_FILE, costs=False))
     # Webhook deliveries of every activity change (webhooks/); made for the store when not given.
     deliveries: Deliveries = None  # type: ignore[assignment]
     # The authorization server's own contract: its two endpoints are not Pipedrive API operations.
-    oauth_contract: Contract = field(default_factory=lambda: Contract(load_spec(OAUTH_SPEC_FILE)))
+    oauth_contract: Contract = field(default_factory=lambda: Contract(name=OAUTH_SPEC_FILE))
     # Server settings a reset leaves alone (`--api-profile`, `--unknown-fields`; the plugin sets them per test).
     api_profile: str = API_PROFILE_SEED
     unknown_fields: str = UNKNOWN_FIELDS_REJECT

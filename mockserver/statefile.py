@@ -26,7 +26,7 @@ import orjson
 
 from . import snapshot
 from .changes import Changes, Replay
-from .contract import CONTROL_SPEC_FILE, Contract, load_spec
+from .contract import CONTROL_SPEC_FILE, Contract
 from .errors import ApiError, MockServerError
 from .statelog import Log, LogCorrupt, Rotation, fsync_directory, records, segment_paths
 from .store import Store
@@ -118,7 +118,7 @@ class StateFile:
                         raise StateFileError(f"state file log {path}: {exc.strerror or exc}") from None
                 raw_checked = orjson.dumps(replay.result())
                 document = raw_checked
-        operation = Contract(load_spec(CONTROL_SPEC_FILE), costs=False).by_id[SNAPSHOT_OPERATION]
+        operation = Contract(name=CONTROL_SPEC_FILE, costs=False).by_id[SNAPSHOT_OPERATION]
         checked, violations = operation.check_body("application/json", document or raw)
         if violations:
             where = f"{self.path} with its log" if document else str(self.path)

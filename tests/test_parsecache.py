@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from pipedrive_mock import parsecache
-from pipedrive_mock.contract import SPEC_FILE, load_spec, spec_text
+from pipedrive_mock.contract import (CONTROL_SPEC_FILE, OAUTH_SPEC_FILE, SPEC_FILE, Contract, dereference,
+                                     dereferenced_paths, load_spec, spec_text)
 
 SPEC = b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
 
@@ -97,3 +98,17 @@ def test_parsecache_contract_from_cache_equals_the_yaml(cache_dir: Path) -> None
         assert len(list(cache_dir.iterdir())) == 1
     finally:
         load_spec.cache_clear()
+
+
+@pytest.mark.parametrize("name", [SPEC_FILE, CONTROL_SPEC_FILE, OAUTH_SPEC_FILE])
+def test_parsecache_dereferenced_paths_from_cache_equal_a_fresh_dereference(cache_dir: Path, name: str) -> None:
+    document = load_spec(name)
+    fresh = {path: dereference(item, document) for path, item in document["paths"].items()}
+    assert dereferenced_paths(name) == fresh  # written
+    kept = dereferenced_paths(name)  # read back: a copy of its own, not the one before
+    assert kept == fresh and kept is not dereferenced_paths(name)
+    assert any(entry.name.startswith(f"{Path(name).stem}-paths-") for entry in cache_dir.iterdir())
+    by_name, by_document = Contract(name=name, costs=name != CONTROL_SPEC_FILE), Contract(
+        document, costs=name != CONTROL_SPEC_FILE)
+    assert [(op.operation_id, op.flask_rule, op.parameters, op.body_schema) for op in by_name] == [
+        (op.operation_id, op.flask_rule, op.parameters, op.body_schema) for op in by_document]
