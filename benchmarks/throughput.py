@@ -1,5 +1,17 @@
 """1. HTTP throughput: our mock (`mockserver serve`, on uvicorn, its default) vs the bare-Flask floor on the
-same server vs Prism; and both on waitress (`--server waitress`, threaded)."""
+same server vs Prism; and both on waitress (`--server waitress`, threaded).
+
+`--access-log` on vs off: the two are the same server but for the log, and are loaded back to back in every
+round (first one, then the other, in turn), so that a change of the load from elsewhere on the machine, which
+moves a figure by a third from one second to the next here, falls on both alike; a third, identical server
+without the log (the twin) is loaded beside them for get-one, and its ratio to the mock, printed beside the
+access log's, is what the noise of the run alone gives. Every server's standard output is a pipe read by a
+thread of this process (servers.py), as a log collector would read it: for the server without the log it
+carries nothing after the announce line, and for the one with it the reader cost this process about 0.5 us
+a request (getrusage over a round, 4-5 ms of CPU in 2 s), next to the server's ~150-200 us: it takes no
+CPU the servers would have had to speak of. The server writes its lines from a thread of its own
+(accesslog.py), so a reader that falls behind holds up no request.
+"""
 from __future__ import annotations
 
 import json
@@ -27,6 +39,8 @@ PEER = "prism"
 MOCK_WAITRESS = "mock/waitress"  # `mockserver serve --server waitress`, the fallback
 FLOOR_WAITRESS = "floor/waitress"
 MOCK_ACCESS_LOG = "mock/access-log"  # `mockserver serve --access-log`, its lines read from a pipe
+MOCK_TWIN = "mock/uvicorn, twin"  # the mock again: loaded beside it for get-one, the run's own noise
+BESIDE_MOCK = (MOCK_ACCESS_LOG, MOCK_TWIN)  # loaded right before or after the mock in every round
 # The deletes need live activities to delete: the mock for them is seeded with this many (its own
 # server, loaded only by the delete scenario, in the mock/uvicorn column).
 DELETE_POOL = load.DELETE_RUNS * load.THREADS * load.DELETE_IDS_PER_THREAD
@@ -82,6 +96,7 @@ def _starters(bodies_file: Path) -> dict[str, Callable[[], Server]]:
     starters[MOCK_WAITRESS] = python(MOCK_WAITRESS, *serve, "--server", "waitress")
     starters[FLOOR_WAITRESS] = python(FLOOR_WAITRESS, *floor, "waitress")
     starters[MOCK_ACCESS_LOG] = python(MOCK_ACCESS_LOG, *serve, "--server", "uvicorn", "--access-log")
+    starters[MOCK_TWIN] = python(MOCK_TWIN, *serve, "--server", "uvicorn")
     if load.tool() == "wrk":
         starters[MOCK_DELETES] = python(MOCK_DELETES, "-m", "pipedrive_mock", "serve", "--port", "0",
                                         "--activities", str(DELETE_POOL))
@@ -96,7 +111,22 @@ def _loaded(servers: dict[str, Server], scenario: load.Scenario) -> dict[str, Se
     if scenario.name == "delete":
         chosen = {MOCK: servers.get(MOCK_DELETES), FLOOR: servers.get(FLOOR), PEER: servers.get(PEER)}
         return {name: server for name, server in chosen.items() if server is not None}
-    return {name: server for name, server in servers.items() if name != MOCK_DELETES}
+    left_out = {MOCK_DELETES} if scenario.name == load.SCENARIOS[0].name else {MOCK_DELETES, MOCK_TWIN}
+    return {name: server for name, server in servers.items() if name not in left_out}
+
+
+def _order(names: list[str], round_number: int) -> list[str]:
+    """The servers in the order a round loads them: turned by one each round, with those BESIDE_MOCK right
+    before and after the mock, changing sides each round."""
+    beside = [name for name in names if name in BESIDE_MOCK]
+    rest = [name for name in names if name not in BESIDE_MOCK]
+    turn = round_number % len(rest)
+    order = rest[turn:] + rest[:turn]
+    if MOCK in order and beside:
+        group = [*beside[:1], MOCK, *beside[1:]]
+        at = order.index(MOCK)
+        order[at:at + 1] = group[::-1] if round_number % 2 else group
+    return order
 
 
 def run() -> Rates:
@@ -129,11 +159,11 @@ def _interleaved(servers: dict[str, Server]) -> Rates:
         names = list(loaded)
         for name in names:
             load.measure(loaded[name].url, scenario, load.WARMUP_SECONDS)
+            rounds[(name, scenario.name)] = []  # the tables' columns in the servers' order
         for round_number in range(load.ROUNDS):
-            order = names[round_number % len(names):] + names[:round_number % len(names)]
-            for name in order:
+            for name in _order(names, round_number):
                 result = load.measure(loaded[name].url, scenario, cpu=loaded[name].cpu_seconds)
-                rounds.setdefault((name, scenario.name), []).append(result)
+                rounds[(name, scenario.name)].append(result)
     return {key: load.median(results) for key, results in rounds.items()}
 
 
@@ -162,5 +192,11 @@ def _print(rates: Rates) -> None:
     rows = [[scenario.name, *(f"{cell(s, scenario, 'p50_ms', 2)} / {cell(s, scenario, 'p99_ms', 2)}"
                               for s in servers)] for scenario in load.SCENARIOS]
     table(["latency ms, median / p99", *servers], rows)
+    def get_one(server: str) -> float | None:
+        result = rates.get((server, load.SCENARIOS[0].name))
+        return result.requests_per_second if result else None
+    print(f"  (get-one: access-log on/off {fmt(ratio(get_one(MOCK_ACCESS_LOG), get_one(MOCK)))}; the same server "
+          f"twice, {MOCK_TWIN} vs {MOCK}, {fmt(ratio(get_one(MOCK_TWIN), get_one(MOCK)))}: the noise of this run "
+          f"alone)", flush=True)
     print(f"  (deletes: the mock/uvicorn column is a mock seeded with {DELETE_POOL:,} activities, each request "
           f"deleting the next live one)", flush=True)

@@ -14,7 +14,9 @@ import logging
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from json.encoder import encode_basestring as _string  # json.dumps's own quoting of a str (ensure_ascii=False)
 from typing import Any
 
 from .pipeline import ANSWER_DELAY, JOURNAL_ENTRY, SERVER_HOLDS_ANSWERS
@@ -25,6 +27,9 @@ LEVELS = ("debug", "info", "warning", "error")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 FLUSH_SECONDS = 0.1
+# Lines waiting for the writer thread past which a request writes them itself (about 8 MB of text).
+MAX_PENDING_LINES = 100_000
+_clock = time.perf_counter
 
 
 class JsonFormatter(logging.Formatter):
@@ -50,9 +55,9 @@ def configure(level: str = "warning", log_format: str = "text", access: bool = F
 
 
 def _own_buffer(stream: Any) -> Any:
-    """A buffered writer of its own on `stream`'s file: with PYTHONUNBUFFERED set (common in containers)
-    standard output writes each line at once, a system call a request. `stream` itself when it has no file
-    (a test's captured output)."""
+    """A writer of its own on `stream`'s file, which replaces what the file's encoding cannot take (a path
+    is any latin-1 text) rather than failing, and writes a batch as one system call whatever
+    PYTHONUNBUFFERED says. `stream` itself when it has no file (a test's captured output)."""
     try:
         fd = stream.fileno()
     except (AttributeError, OSError, ValueError):
@@ -63,63 +68,94 @@ def _own_buffer(stream: Any) -> Any:
 
 
 class AccessLines:
-    """Access lines, each formatted straight into a buffered stream, flushed at most every FLUSH_SECONDS by a
-    thread of its own.
+    """Access lines, formatted on the request path and written by a thread of their own, in batches, at most
+    FLUSH_SECONDS after the first line of a batch.
 
     Not through `logging`: a LogRecord, a formatter and a handler per request cost about 24 us, a tenth of a
-    get-one. The lines are the ones the logging formats gave (`%(message)s`; for json, JsonFormatter's
-    object). A flush per line would be a write to the pipe or file for every request: with a reader that
-    falls behind (a pipe), the server waited on it, and the access log cost a third of get-one's throughput.
-    A line is out within FLUSH_SECONDS; at exit the rest is flushed (a kill -9 loses at most that).
+    get-one. A request only formats its line and appends it to a queue (a deque's append needs no lock):
+    no system call is made on the request path, so a reader that falls behind (a pipe) never holds up the
+    server's event loop; it holds up the writer thread only, until MAX_PENDING_LINES are waiting, when the
+    request that finds them writes them itself (as a full pipe would make it: every line is kept). The lines
+    are the ones the logging formats gave (`%(message)s`; for json, JsonFormatter's object, byte for byte).
+    At exit the rest is written (a kill -9 loses at most the last FLUSH_SECONDS).
     """
 
-    def __init__(self, stream: Any, log_format: str = "text") -> None:
+    def __init__(self, stream: Any, log_format: str = "text", flush_seconds: float = FLUSH_SECONDS) -> None:
         self.stream = stream
         self.json = log_format == "json"
-        self._lock = threading.Lock()
-        self._pending = threading.Event()
+        self.flush_seconds = flush_seconds
+        self._queue: deque[str] = deque()
+        self._writing = threading.Lock()  # one batch written at a time, in order
+        self._wake = threading.Event()
+        self._woken = False  # a plain flag: Event.is_set() is a method call a request
+        self._closed: str | None = None  # why the stream cannot take lines any more
         self._second = -1
         self._time = ""
         threading.Thread(target=self._flusher, name="access-log-flush", daemon=True).start()
         atexit.register(self.flush)
 
-    def write(self, method: str, path: str, status: int, seconds: float, entry: Any, client: str) -> None:
-        operation = entry.operation if entry is not None and entry.operation else "-"
-        violations = len(entry.violations) if entry is not None else 0
-        ms = seconds * 1000
-        message = f"{client or '-'} {method} {path} {status} {ms:.2f}ms {operation} violations={violations}"
-        line = self._json(message, client, method, path, status, ms, operation, violations) if self.json \
-            else message
-        with self._lock:
-            self.stream.write(line + "\n")
-        if not self._pending.is_set():  # set() takes the event's lock and wakes the flusher: once a batch
-            self._pending.set()
+    def write(self, environ: dict[str, Any], status_line: str, seconds: float) -> None:
+        """Queue the line of the request of `environ`, answered with `status_line` after `seconds`."""
+        if environ.get(SERVER_HOLDS_ANSWERS):  # the delay of an injected fault is waited after the app returns
+            seconds += environ.get(ANSWER_DELAY) or 0.0  # (asgi.py); elsewhere inside it
+        entry = environ.get(JOURNAL_ENTRY)
+        if entry is None:
+            operation, violations = "-", 0
+        else:
+            operation, violations = entry.operation or "-", len(entry.violations)
+        client = environ.get("REMOTE_ADDR", "")
+        if self.json:
+            line = self._json(client, environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), status_line[:3],
+                              seconds * 1000, operation, violations)
+        else:
+            line = (f"{client or '-'} {environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')} {status_line[:3]} "
+                    f"{seconds * 1000:.2f}ms {operation} violations={violations}\n")
+        queue = self._queue
+        queue.append(line)
+        if not self._woken:  # the first line of a batch wakes the writer
+            self._woken = True
+            self._wake.set()
+        elif len(queue) >= MAX_PENDING_LINES:
+            self.flush()
 
-    def _json(self, message: str, client: str, method: str, path: str, status: int, ms: float, operation: str,
+    def _json(self, client: str, method: str, path: str, status: str, ms: float, operation: str,
               violations: int) -> str:
+        """JsonFormatter's object for the line, as json.dumps(ensure_ascii=False) writes it, without its
+        walk over a dict (half the cost of the line)."""
         now = time.time()
         if int(now) != self._second:  # the time field has whole seconds: made once a second
             self._second = int(now)
-            self._time = time.strftime(JSON_TIME_FORMAT, time.localtime(now))
-        return json.dumps({"time": self._time, "level": "INFO", "logger": ACCESS_LOGGER, "message": message,
-                           "client": client, "method": method, "path": path, "status": status,
-                           "ms": round(ms, 2), "operation": operation, "violations": violations},
-                          ensure_ascii=False)
+            self._time = _string(time.strftime(JSON_TIME_FORMAT, time.localtime(now)))
+        message = f"{client or '-'} {method} {path} {status} {ms:.2f}ms {operation} violations={violations}"
+        return (f'{{"time": {self._time}, "level": "INFO", "logger": "{ACCESS_LOGGER}", "message": '
+                f'{_string(message)}, "client": {_string(client)}, "method": {_string(method)}, "path": '
+                f'{_string(path)}, "status": {int(status)}, "ms": {round(ms, 2)!r}, "operation": '
+                f'{_string(operation)}, "violations": {violations}}}\n')
 
     def flush(self) -> None:
-        with self._lock:
-            if hasattr(self.stream, "flush"):
+        """Write every line queued so far (the writer's batches, a queue at its bound, the exit)."""
+        with self._writing:
+            queue = self._queue
+            lines = [queue.popleft() for _ in range(len(queue))]
+            if not lines or self._closed is not None:
+                return
+            try:
+                self.stream.write("".join(lines))
                 self.stream.flush()
+            except (OSError, ValueError) as exc:  # the reader went away, or the stream closed at exit
+                self._closed = str(exc)
+                print(f"mockserver: the access log's output is closed ({exc}): access lines are no longer written",
+                      file=sys.stderr, flush=True)
 
     def _flusher(self) -> None:
         while True:
-            self._pending.wait()
-            time.sleep(FLUSH_SECONDS)
-            self._pending.clear()
-            try:
-                self.flush()
-            except (OSError, ValueError):  # the reader went away, or the stream closed at exit
-                return
+            self._wake.wait()
+            time.sleep(self.flush_seconds)  # the lines of the next FLUSH_SECONDS join the batch
+            # The event is cleared before the flag: a request that finds the flag down sets the event
+            # again, and one that still found it up had queued its line before the batch below is taken.
+            self._wake.clear()
+            self._woken = False
+            self.flush()
 
 
 class AccessLog:
@@ -134,18 +170,14 @@ class AccessLog:
         return getattr(self.app, name)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        started = time.perf_counter()
-        seen: list[str] = []
+        started = _clock()
+        status = "0"  # the app never answered
 
-        def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            seen.append(status)
-            return start_response(status, headers, exc_info)
+        def remember(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            nonlocal status
+            status = status_line
+            return start_response(status_line, headers, exc_info)
 
         body = self.app(environ, remember)
-        # The delay of an injected fault is waited after the app returns (asgi.py) or inside it.
-        held = environ.get(ANSWER_DELAY) or 0.0 if environ.get(SERVER_HOLDS_ANSWERS) else 0.0
-        elapsed = time.perf_counter() - started + held
-        status = int(seen[-1].split(" ", 1)[0]) if seen else 0
-        self.lines.write(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), status, elapsed,
-                         environ.get(JOURNAL_ENTRY), environ.get("REMOTE_ADDR", ""))
+        self.lines.write(environ, status, _clock() - started)
         return body
