@@ -146,21 +146,23 @@ class Company:
             raise NotFound()
         return activity
 
-    def walk(self, field: str, descending: bool, after: Any) -> Iterator[Activity]:
-        """Live activities in keyset order, starting just after `after` (a sort key) when given."""
-        index = self.indexes.by_field[field]
+    def walk(self, field: str, descending: bool, after: Any, owner_id: int | None = None) -> Iterator[Activity]:
+        """Live activities in keyset order, starting just after `after` (a sort key) when given; only those
+        of `owner_id` when given (the caller holds the lock: the owner's index may be made here)."""
+        index = self.indexes.by_field[field] if owner_id is None \
+            else self.indexes.owned(field, owner_id)
         if descending:
             keys = index.irange(maximum=after, inclusive=(True, False), reverse=True) if after is not None \
                 else reversed(index)
         else:
             keys = index.irange(minimum=after, inclusive=(False, True)) if after is not None else iter(index)
-        return map(self.activities.__getitem__, key_ids(field, keys))
+        return map(self.indexes.rows.__getitem__, key_ids(field, keys))
 
-    def page(self, field: str, descending: bool, after: Any,
-             match: Callable[[Activity], bool], limit: int) -> tuple[list[Activity], bool]:
-        """Up to `limit` matching activities, and whether more follow."""
+    def page(self, field: str, descending: bool, after: Any, match: Callable[[Activity], bool], limit: int,
+             owner_id: int | None = None) -> tuple[list[Activity], bool]:
+        """Up to `limit` matching activities (of `owner_id` when given), and whether more follow."""
         with self.lock:
-            walked = self.walk(field, descending, after)
+            walked = self.walk(field, descending, after, owner_id)
             found = list(islice(walked if match is every else filter(match, walked), limit + 1))
         return found[:limit], len(found) > limit
 

@@ -69,7 +69,7 @@ def list_v2(company: Company, params: dict[str, Any], today: str) -> tuple[list[
     field, direction = params["sort_by"], params["sort_direction"]
     checks: list[Match] = []
     filter_id = params.get("filter_id")
-    ids = None
+    ids = owner_id = None
     if filter_id is not None:
         saved = company.filters.get(filter_id)
         if saved is None:
@@ -77,9 +77,7 @@ def list_v2(company: Company, params: dict[str, Any], today: str) -> tuple[list[
         checks += _saved_filter(saved, today)
     else:
         # ids and owner_id are ignored when filter_id is given (facts page, "Parameters").
-        ids = params.get("ids")
-        if params.get("owner_id") is not None:
-            checks.append(_equals("owner_id", params["owner_id"]))
+        ids, owner_id = params.get("ids"), params.get("owner_id")
     for name in V2_EQUALITY_FILTERS[1:]:
         if params.get(name) is not None:
             checks.append(_equals(name, params[name]))
@@ -89,9 +87,12 @@ def list_v2(company: Company, params: dict[str, Any], today: str) -> tuple[list[
     descending = direction == "desc"
     limit = params["limit"]
     if ids is not None:
+        if owner_id is not None:
+            checks.append(_equals("owner_id", owner_id))
         found, more = _page_of_ids(company, ids, field, descending, after, _all(checks), limit)
     else:
-        found, more = company.page(field, descending, after, _all(checks), limit)
+        # By owner, the walk is over the owner's own index: no row of anyone else is read.
+        found, more = company.page(field, descending, after, _all(checks), limit, owner_id)
     next_cursor = None
     if more:
         last = found[-1]
@@ -120,8 +121,6 @@ def check_collection_access(user: User) -> None:
 def collection_v1(company: Company, params: dict[str, Any]) -> tuple[list[Activity], str | None]:
     """A page of /v1/activities/collection, by id ascending."""
     checks: list[Match] = []
-    if params.get("user_id") is not None:
-        checks.append(_equals("owner_id", params["user_id"]))
     if params.get("done") is not None:
         checks.append(_equals("done", params["done"]))
     if params.get("type"):
@@ -132,5 +131,5 @@ def collection_v1(company: Company, params: dict[str, Any]) -> tuple[list[Activi
     after = None
     if params.get("cursor"):
         after = pagination.decode_v1(params["cursor"]) - 1
-    found, more = company.page("id", False, after, _all(checks), params["limit"])
+    found, more = company.page("id", False, after, _all(checks), params["limit"], params.get("user_id"))
     return found, pagination.encode_v1(found[-1].id + 1) if more else None
