@@ -95,9 +95,12 @@ def _sparse(top_id: int, count: int) -> bool:
 def _rows(live: list[Activity]) -> Rows:
     """The live activities by id: a list where ids are dense (as the API hands them out), else a dict."""
     ids = list(map(attrgetter("id"), live))
-    if _sparse(max(ids, default=0), len(ids)):
+    top = max(ids, default=0)
+    if top == len(ids) and ids == list(range(1, top + 1)):  # as seeded: every id from 1, in order
+        return [None, *live]
+    if _sparse(top, len(ids)):
         return dict(zip(ids, live))
-    rows: list[Activity | None] = [None] * (max(ids, default=0) + 1)
+    rows: list[Activity | None] = [None] * (top + 1)
     deque(map(rows.__setitem__, ids, live), maxlen=0)  # rows[id] = activity, looped in C
     return rows
 
