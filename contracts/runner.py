@@ -92,12 +92,19 @@ def run(target: Target, *, profile: Profile | None = None, seed: int = DEFAULT_S
         # (which a DELETE only deactivates) and webhooks are not the run's to write.
         schema = schema.exclude(method=sorted(CHANGING_METHODS), path_regex=NOT_ACTIVITY_PATH)
     report = Report(skipped=[] if target.allow_writes else _writes(spec))
-    started = time.perf_counter()
     with ExitStack() as stack:
         if target.allow_writes and confine_writes:
             stack.enter_context(WriteGuard(target.base_url, target.headers))
-        for event in from_schema(schema).execute():
-            _collect(event, report)
+        return execute(schema, report)
+
+
+def execute(schema: Any, report: Report | None = None) -> Report:
+    """Run schemathesis' engine over a loaded `schema` (every phase and check its config enables), each case,
+    failed check and error collected into `report` per operation."""
+    report = Report() if report is None else report
+    started = time.perf_counter()
+    for event in from_schema(schema).execute():
+        _collect(event, report)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from flask import Flask, jsonify
 
 from pipedrive_mock.contracts.cli import main
 from pipedrive_mock.contracts.loopback import serve
 import pipedrive_mock
 from pipedrive_mock import ADMIN_TOKEN
+from pipedrive_mock.contract import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -24,6 +26,9 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 # (test_contracts_mock.py) takes the profile's examples.
 FEW_EXAMPLES = "1"
 RUN_TIMEOUT = 300
+# The tests of one option or outcome run the CLI on the contract cut to the two v2 reads (`--spec`): a run of
+# every operation costs each of them a second, and tells them nothing more.
+TWO_READS = ("/api/v2/activities", "/api/v2/activities/{id}")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +37,15 @@ def served_mock() -> Iterator[str]:
     # each run of this module seconds.
     with pipedrive_mock.serve(activities=20) as mock:
         yield mock.url
+
+
+@pytest.fixture(scope="module")
+def two_reads(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """openapi.yaml with only the paths TWO_READS (and every component)."""
+    spec = load_spec()
+    path = tmp_path_factory.mktemp("spec") / "two-reads.yaml"
+    path.write_text(yaml.safe_dump({**spec, "paths": {p: spec["paths"][p] for p in TWO_READS}}), encoding="utf-8")
+    return str(path)
 
 
 def _contracts(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -88,11 +102,11 @@ def _broken_app() -> Flask:
 
 
 def test_cli_against_broken_target_exits_1_naming_operation_and_check(capsys: pytest.CaptureFixture[str],
-                                                                      tmp_path: Path) -> None:
+                                                                      tmp_path: Path, two_reads: str) -> None:
     junit = tmp_path / "broken.xml"
     with serve(_broken_app()) as url:
         code = main(["--base-url", url, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
-                     "--junit-xml", str(junit)])
+                     "--junit-xml", str(junit), "--spec", two_reads])
     out = capsys.readouterr().out
     assert code == 1
     assert "FAIL  GET /api/v2/activities  (" in out
@@ -126,11 +140,13 @@ def test_cli_against_nothing_listening_checks_nothing_and_exits_1(capsys: pytest
 
 
 def test_cli_takes_the_token_from_the_environment(served_mock: str, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch, two_reads: str) -> None:
     monkeypatch.setenv("PIPEDRIVE_API_TOKEN", ADMIN_TOKEN)
-    result = _contracts(capsys, "--base-url", served_mock, "--max-examples", "1")
+    result = _contracts(capsys, "--base-url", served_mock, "--max-examples", FEW_EXAMPLES, "--spec", two_reads)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  GET /api/v2/activities/{id}" in result.stdout
+    # --spec: only the given contract's operations are checked
+    assert "GET /v1/activities/collection" not in result.stdout
 
 
 def test_cli_without_any_token_says_how_to_give_one(served_mock: str) -> None:
