@@ -23,8 +23,10 @@ from pipedrive_mock.contract import load_spec
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 # The CLI is under test here (its options, output and exit codes), not the contract: the mock's own run
-# (test_contracts_mock.py) takes the profile's examples.
-FEW_EXAMPLES = "1"
+# (test_contracts_mock.py) takes the profile's examples. So the CLI runs the quick profile with 1 example per
+# operation and mode whatever CONTRACT_PROFILE says (under `thorough` each run had taken the coverage phase's
+# 2,400 cases, and the writing run 1,000 stateful steps).
+FEW = ("--max-examples", "1", "--profile", "quick")
 RUN_TIMEOUT = 300
 # The tests of one option or outcome run the CLI on the contract cut to the two v2 reads (`--spec`): a run of
 # every operation costs each of them a second, and tells them nothing more.
@@ -65,7 +67,7 @@ def _activities(base_url: str) -> dict[int, str]:
 def test_cli_read_only_against_served_mock_passes_and_writes_junit(served_mock: str, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     junit = tmp_path / "contract.xml"
-    result = _contracts(capsys, "--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+    result = _contracts(capsys, "--base-url", served_mock, "--api-token", ADMIN_TOKEN, *FEW,
                         "--junit-xml", str(junit))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  GET /api/v2/activities  (" in result.stdout
@@ -80,7 +82,7 @@ def test_cli_read_only_against_served_mock_passes_and_writes_junit(served_mock: 
 
 def test_cli_with_writes_touches_only_what_it_created(served_mock: str, capsys: pytest.CaptureFixture[str]) -> None:
     before = _activities(served_mock)
-    result = _contracts(capsys, "--base-url", served_mock, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+    result = _contracts(capsys, "--base-url", served_mock, "--api-token", ADMIN_TOKEN, *FEW,
                         "--allow-writes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  PATCH /api/v2/activities/{id}" in result.stdout
@@ -105,7 +107,7 @@ def test_cli_against_broken_target_exits_1_naming_operation_and_check(capsys: py
                                                                       tmp_path: Path, two_reads: str) -> None:
     junit = tmp_path / "broken.xml"
     with serve(_broken_app()) as url:
-        code = main(["--base-url", url, "--api-token", ADMIN_TOKEN, "--max-examples", FEW_EXAMPLES,
+        code = main(["--base-url", url, "--api-token", ADMIN_TOKEN, *FEW,
                      "--junit-xml", str(junit), "--spec", two_reads])
     out = capsys.readouterr().out
     assert code == 1
@@ -124,7 +126,7 @@ def test_importing_the_contracts_package_loads_neither_schemathesis_nor_hypothes
 
 def test_cli_with_a_wrong_token_checks_nothing_and_exits_1(served_mock: str,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    result = _contracts(capsys, "--base-url", served_mock, "--api-token", "wrong-token", "--max-examples", FEW_EXAMPLES)
+    result = _contracts(capsys, "--base-url", served_mock, "--api-token", "wrong-token", *FEW)
     assert result.returncode == 1
     assert "PASS" not in result.stdout + result.stderr and "Traceback" not in result.stderr
     assert "contract NOT checked" in result.stderr and "refused the token" in result.stderr
@@ -142,7 +144,7 @@ def test_cli_against_nothing_listening_checks_nothing_and_exits_1(capsys: pytest
 def test_cli_takes_the_token_from_the_environment(served_mock: str, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch, two_reads: str) -> None:
     monkeypatch.setenv("PIPEDRIVE_API_TOKEN", ADMIN_TOKEN)
-    result = _contracts(capsys, "--base-url", served_mock, "--max-examples", FEW_EXAMPLES, "--spec", two_reads)
+    result = _contracts(capsys, "--base-url", served_mock, *FEW, "--spec", two_reads)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASS  GET /api/v2/activities/{id}" in result.stdout
     # --spec: only the given contract's operations are checked
