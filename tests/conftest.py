@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+import requests  # noqa: F401 - see below
 import yaml  # noqa: F401 - see below
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,7 +16,9 @@ from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, Clock, Store, create_app
 # yaml is imported here, before any pytester run: the mock imports it lazily, and a module first imported inside
 # an in-process pytester run is dropped from sys.modules after it; a second import of yaml then shares its C
 # loader (an extension module, not imported again) with the first, whose node classes the second's
-# constructors do not recognise ("could not determine a constructor for the tag None").
+# constructors do not recognise ("could not determine a constructor for the tag None"). requests likewise
+# (a second import's session merges cookies into the first's CookieJar class: "You can only merge into
+# CookieJar"): schemathesis' pytest plugin, not loaded (setup.cfg), had imported it at every start.
 FROZEN_NOW = "2025-06-02T12:00:00Z"
 # Libraries pytest rewrites the asserts of only because they ship a pytest plugin (every module of such a
 # distribution is marked), though none of their code is under test here.
