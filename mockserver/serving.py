@@ -34,7 +34,11 @@ STOP_GRACE_SECONDS = 3
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket, bound before the server starts so that `--port 0` can be reported."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not left 0: the connections accepted from it carry the listener's proto, and asyncio
+    # sets TCP_NODELAY only on sockets whose proto says TCP. Without it a keep-alive client's every answer after
+    # the first waited ~40 ms: the body, written after the head, was held (Nagle) until the client's delayed
+    # ACK of the head (the thread server of the plugin, on asyncio's loop; uvloop sets TCP_NODELAY itself).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

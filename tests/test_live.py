@@ -66,3 +66,33 @@ def test_stop_sends_an_answer_in_flight_before_it_closes() -> None:
         assert mock.journal.entries(), "the request did not reach the mock"
     slow.join(10)
     assert [(answer.status_code, answer.json()["data"]["id"]) for answer in answers] == [(200, 1)]
+
+
+def test_connections_accepted_by_the_server_socket_send_without_delay() -> None:
+    # asyncio (the thread server's loop) sets TCP_NODELAY only on sockets whose proto says TCP; without it
+    # a keep-alive client's every answer after the first waited ~40 ms, the body held back (Nagle) until
+    # the client's delayed ACK of the head.
+    import asyncio
+
+    from pipedrive_mock import serving
+
+    listener = serving.bind("127.0.0.1", 0)
+
+    async def accept_one() -> int:
+        loop = asyncio.get_running_loop()
+        accepted: asyncio.Future[int] = loop.create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        server = await loop.create_server(Probe, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+            try:
+                return await asyncio.wait_for(accepted, 10)
+            finally:
+                writer.close()
+
+    assert asyncio.run(accept_one()) != 0
