@@ -20,19 +20,6 @@ from pipedrive_mock import ADMIN_TOKEN, USER_TOKEN, Clock, Store, create_app
 # (a second import's session merges cookies into the first's CookieJar class: "You can only merge into
 # CookieJar"): schemathesis' pytest plugin, not loaded (setup.cfg), had imported it at every start.
 FROZEN_NOW = "2025-06-02T12:00:00Z"
-# Libraries pytest rewrites the asserts of only because they ship a pytest plugin (every module of such a
-# distribution is marked), though none of their code is under test here.
-NOT_REWRITTEN = ("schemathesis",)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # schemathesis' 84 modules, rewritten in every pytest process (xdist's controller and each worker): where
-    # bytecode is not written (PYTHONDONTWRITEBYTECODE=1, usual in CI containers and set on this project's
-    # machines) pytest cannot cache the rewritten modules, and parsing and compiling them cost each process
-    # about a second of CPU. `_must_rewrite` is pytest's own set of marked names; without it, nothing changes.
-    marked = getattr(getattr(config.pluginmanager, "rewrite_hook", None), "_must_rewrite", None)
-    if isinstance(marked, set):
-        marked.difference_update(NOT_REWRITTEN)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
