@@ -10,6 +10,17 @@ async function readStdin() {
   return Buffer.concat(chunks).toString().trim();
 }
 
+// Deliveries go out beside the answers; deleting the subscription drops one still waiting (outcome
+// "deleted"). So the add's delivery is awaited in the mock's delivery log (at most 5 s) before the delete.
+async function delivered(base, webhookId, activityId) {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const log = await (await fetch(`${base}/_mock/webhooks/deliveries?webhook_id=${webhookId}`)).json();
+    if (log.deliveries.some((d) => d.entity_id === activityId && d.outcome === "delivered")) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function main() {
   const [base, apiKey] = process.argv.slice(2);
   const receiver = await readStdin();
@@ -21,6 +32,7 @@ async function main() {
     http_auth_user: "node", http_auth_password: "secret", version: "2.0" } });
   const listed = await webhooks.getWebhooks();
   const activity = await activities.addActivity({ AddActivityRequest: { subject: "Delivered to Node's hook" } });
+  await delivered(base, added.data.id, activity.data.id);
   let refused = null;
   try {
     await webhooks.addWebhook({ AddWebhookRequest: {
