@@ -12,7 +12,9 @@ measured in the same run, with the ratio and whether the target holds:
   with `shutdown()`; the loop is woken at once and the shutdown waits only for what is in flight
   (live.py: uvicorn's own pauses 0.1 s whatever there is); target 250 ms (once a session);
 - a whole pytest session of one test using `pipedrive_mock`, against the same session with a test
-  that does not: the plugin's total cost to a session (start-up plus stop; no 0.5 s anywhere).
+  that does not: the plugin's total cost to a session, printed without a target of its own (issue 11's
+  0.8 s is measured by importtax.py across two venvs): the start-up and the stop, plus what the mock's
+  modules and objects add to pytest's closing `gc.collect()` calls and to the interpreter's exit.
 """
 from __future__ import annotations
 
@@ -193,8 +195,8 @@ def run() -> dict[str, float]:
                STOP_TARGET_MS))
     overhead = session_mock - session_bare
     print(f"{'pytest session, 1 test with mock':<34} {session_mock:9.2f} ms | {'same, test without the mock':<30} "
-          f"{session_bare:9.2f} ms | plugin's cost {overhead:7.2f} ms | target < {START_TARGET_MS:g} ms: "
-          f"{'held' if overhead < START_TARGET_MS else 'NOT held'}", flush=True)
+          f"{session_bare:9.2f} ms | plugin's cost {overhead:7.2f} ms (start, stop, pytest's closing "
+          f"collections and the exit over a bigger heap)", flush=True)
     return {"start ms": start_mock, "reset ms": reset_median}
 
 
