@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring as _string  # json.dumps's own quoting of a str (ensure_ascii=False)
 from typing import Any
 
-from .pipeline import ANSWER_DELAY, JOURNAL_ENTRY, SERVER_HOLDS_ANSWERS
+from .pipeline import ANSWER_DELAY, ANSWER_HOLD, JOURNAL_ENTRY, SERVER_HOLDS_ANSWERS
 
 ACCESS_LOGGER = "pipedrive_mock.access"
 FORMATS = ("text", "json")
@@ -179,5 +179,21 @@ class AccessLog:
             return start_response(status_line, headers, exc_info)
 
         body = self.app(environ, remember)
-        self.lines.write(environ, status, _clock() - started)
+        hold = environ.get(ANSWER_HOLD)
+        if hold is None:
+            self.lines.write(environ, status, _clock() - started)
+            return body
+
+        async def logged_hold() -> Any:
+            # The server holds this answer until its write is on disk (asgi.py): the line waits with it,
+            # and says the 500 that replaces the answer when the write could not be saved.
+            try:
+                replaced = await hold()
+            except BaseException:  # a stop before the write is on disk sends nothing: "0", as for no answer
+                self.lines.write(environ, "0", _clock() - started)
+                raise
+            self.lines.write(environ, status if replaced is None else replaced[0], _clock() - started)
+            return replaced
+
+        environ[ANSWER_HOLD] = logged_hold
         return body

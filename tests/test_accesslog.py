@@ -3,6 +3,7 @@ come out while the server runs and at its stop, and that none is lost to concurr
 falls behind."""
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -16,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from werkzeug.test import Client
 
-from pipedrive_mock import accesslog, create_app
+from pipedrive_mock import ADMIN_TOKEN, Store, accesslog, create_app
 from pipedrive_mock.accesslog import AccessLines, AccessLog
+from pipedrive_mock.live import LiveServer
+from pipedrive_mock.statefile import StateFile
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30
@@ -186,3 +190,32 @@ def test_access_log_lines_still_waiting_at_exit_are_written() -> None:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=TIMEOUT,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     assert done.stdout.splitlines() == [f"127.0.0.1 GET /r{n} 200 0.00ms - violations=0" for n in range(1000)]
+
+
+def test_access_log_line_of_a_served_write_that_cannot_be_saved_says_the_500_the_client_heard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On the event-loop server a write's answer is held until it is on disk (asgi.py); when it cannot be
+    # saved the client hears a 500 instead, and so does the access log (not the 200 the view gave).
+    state_file = StateFile(tmp_path / "state.json")
+    store = Store.default(seed=1, activities=2)
+    state_file.save(store)
+    stream = io.StringIO()
+    lines = AccessLines(stream, flush_seconds=HOUR)
+    headers = {"x-api-token": ADMIN_TOKEN}
+    heard = []
+    with LiveServer(AccessLog(create_app(store, state_file=state_file), lines)) as server:
+        session = requests.Session()
+        heard.append(session.post(server.url + "/api/v2/activities", json={"subject": "Saved"}, headers=headers,
+                                  timeout=10).status_code)
+
+        def disk_full(fd: int) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "fsync", disk_full)
+            heard.append(session.post(server.url + "/api/v2/activities", json={"subject": "Not saved"},
+                                      headers=headers, timeout=10).status_code)
+    lines.flush()
+    state_file.close()
+    logged = [line.split()[3] for line in stream.getvalue().splitlines() if " POST /api/v2/activities " in line]
+    assert heard == [200, 500] and logged == ["200", "500"]
