@@ -27,6 +27,9 @@ LEVELS = ("debug", "info", "warning", "error")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 FLUSH_SECONDS = 0.1
+# How long the exit waits for the last lines to be taken by the output's reader (a pipe nobody reads
+# would otherwise hold the stop for ever).
+EXIT_WAIT_SECONDS = 2.0
 # Lines waiting for the writer thread past which a request writes them itself (about 8 MB of text).
 MAX_PENDING_LINES = 100_000
 _clock = time.perf_counter
@@ -77,7 +80,8 @@ class AccessLines:
     server's event loop; it holds up the writer thread only, until MAX_PENDING_LINES are waiting, when the
     request that finds them writes them itself (as a full pipe would make it: every line is kept). The lines
     are the ones the logging formats gave (`%(message)s`; for json, JsonFormatter's object, byte for byte).
-    At exit the rest is written (a kill -9 loses at most the last FLUSH_SECONDS).
+    At exit the rest is written (a kill -9 loses at most the last FLUSH_SECONDS), unless the output's reader
+    takes nothing for EXIT_WAIT_SECONDS.
     """
 
     def __init__(self, stream: Any, log_format: str = "text", flush_seconds: float = FLUSH_SECONDS) -> None:
@@ -92,7 +96,7 @@ class AccessLines:
         self._second = -1
         self._time = ""
         threading.Thread(target=self._flusher, name="access-log-flush", daemon=True).start()
-        atexit.register(self.flush)
+        atexit.register(self._at_exit)
 
     def write(self, environ: dict[str, Any], status_line: str, seconds: float) -> None:
         """Queue the line of the request of `environ`, answered with `status_line` after `seconds`."""
@@ -146,6 +150,15 @@ class AccessLines:
                 self._closed = str(exc)
                 print(f"mockserver: the access log's output is closed ({exc}): access lines are no longer written",
                       file=sys.stderr, flush=True)
+
+    def _at_exit(self) -> None:
+        """The rest written, within EXIT_WAIT_SECONDS: a reader that stopped reading does not hold the stop."""
+        last = threading.Thread(target=self.flush, name="access-log-exit", daemon=True)
+        last.start()
+        last.join(EXIT_WAIT_SECONDS)
+        if last.is_alive():
+            print(f"mockserver: the access log's output took no line for {EXIT_WAIT_SECONDS:g} s: the last access "
+                  f"lines were not written", file=sys.stderr, flush=True)
 
     def _flusher(self) -> None:
         while True:

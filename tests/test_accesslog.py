@@ -219,3 +219,26 @@ def test_access_log_line_of_a_served_write_that_cannot_be_saved_says_the_500_the
     state_file.close()
     logged = [line.split()[3] for line in stream.getvalue().splitlines() if " POST /api/v2/activities " in line]
     assert heard == [200, 500] and logged == ["200", "500"]
+
+
+def test_access_log_whose_reader_stopped_reading_does_not_hold_the_exit() -> None:
+    # Standard output a pipe whose reader takes nothing (a paused `| less`): the exit writes what it can
+    # within accesslog.EXIT_WAIT_SECONDS, says the rest was not written, and the process ends.
+    program = ("import sys\n"
+               "from pipedrive_mock.accesslog import AccessLines, _own_buffer\n"
+               f"lines = AccessLines(_own_buffer(sys.stdout), flush_seconds={HOUR})\n"
+               "for number in range(20000):  # ~1 MB of lines, far more than a pipe holds\n"
+               "    lines.write({'REQUEST_METHOD': 'GET', 'PATH_INFO': f'/r{number}', 'REMOTE_ADDR': '127.0.0.1'},"
+               " '200 OK', 0.0)\n"
+               "raise SystemExit(0)\n")
+    process = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # nothing reads its standard output meanwhile
+        assert process.poll() == 0, "the exit waited for a reader that never read"
+        assert b"the last access lines were not written" in process.stderr.read()
+    finally:
+        process.kill()
+        process.wait()
