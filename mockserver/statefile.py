@@ -28,7 +28,8 @@ from . import snapshot
 from .changes import Changes, Replay
 from .contract import CONTROL_SPEC_FILE, Contract
 from .errors import ApiError, MockServerError
-from .statelog import Log, LogCorrupt, Rotation, fsync_directory, records, segment_paths
+from .segments import LogCorrupt, fsync_directory, records, segment_paths
+from .statelog import Log, Rotation
 from .store import Store
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from pipedrive_mock import ADMIN_TOKEN, Store, create_app, snapshot
 from pipedrive_mock.changes import Changes
 from pipedrive_mock.live import LiveServer
 from pipedrive_mock.statefile import StateFile
-from pipedrive_mock.statelog import segment_paths
+from pipedrive_mock.segments import segment_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADERS = {"x-api-token": ADMIN_TOKEN}
