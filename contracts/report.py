@@ -52,6 +52,10 @@ class Report:
         if finding not in self.findings:
             self.findings.append(finding)
 
+    def failures(self, operation: str) -> str:
+        """Every finding of `operation`, each its line and message; empty when it has none."""
+        return "\n\n".join(f"{f.line()}\n{f.message}" for f in self.findings if f.operation == operation)
+
     def operations(self) -> list[str]:
         return sorted(set(self.cases) | {f.operation for f in self.findings})
 

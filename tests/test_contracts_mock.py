@@ -29,8 +29,8 @@ def report() -> Iterator[Report]:
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_mock_operation_passes_every_check(report: Report, operation: str) -> None:
     assert report.cases[operation] > 0
-    findings = [f for f in report.findings if f.operation == operation]
-    assert not findings, "\n\n".join(f"{f.line()}\n{f.message}" for f in findings)
+    failures = report.failures(operation)
+    assert not failures, failures
 
 
 def test_mock_contract_run_has_no_errors(report: Report) -> None:

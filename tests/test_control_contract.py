@@ -53,8 +53,8 @@ def report() -> Iterator[Report]:
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_control_operation_conforms_to_its_openapi(report: Report, operation: str) -> None:
     assert report.cases[operation] > 0
-    findings = [f for f in report.findings if f.operation == operation]
-    assert not findings, "\n\n".join(f"{f.line()}\n{f.message}" for f in findings)
+    failures = report.failures(operation)
+    assert not failures, failures
 
 
 def test_control_contract_run_has_no_errors_and_answers_both_modes(report: Report) -> None:
