@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring as _string  # json.dumps's own quoting of a str (ensure_ascii=False)
 from typing import Any
 
-from .pipeline import ANSWER_DELAY, ANSWER_HOLD, JOURNAL_ENTRY, SERVER_HOLDS_ANSWERS
+from .constants import ANSWER_DELAY, ANSWER_HOLD, JOURNAL_ENTRY, SERVER_HOLDS_ANSWERS
 
 ACCESS_LOGGER = "pipedrive_mock.access"
 FORMATS = ("text", "json")

@@ -10,8 +10,8 @@ from werkzeug.routing import Rule
 
 from . import errors, pipeline
 from .dispatch import Dispatcher
-from .constants import (API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
-                        UNKNOWN_FIELDS_REJECT, body_limit)
+from .constants import (ANSWER_DELAY, API_PROFILE_SEED, DEFAULT_ACTIVITIES, DEFAULT_SEED, JOURNAL_SIZE, MAX_BODY_BYTES,
+                        SERVER_HOLDS_ANSWERS, UNKNOWN_FIELDS_REJECT, body_limit)
 from .contract import Contract, spec_text
 from .journal import Journal
 from . import resources
@@ -67,8 +67,8 @@ class MockFlask(Flask):
         body = dispatcher(environ, start_response) if dispatcher is not None else None
         if body is None:
             body = super().wsgi_app(environ, start_response)
-        delay = environ.get(pipeline.ANSWER_DELAY)
-        if delay and not environ.get(pipeline.SERVER_HOLDS_ANSWERS):
+        delay = environ.get(ANSWER_DELAY)
+        if delay and not environ.get(SERVER_HOLDS_ANSWERS):
             # On a threaded server (waitress, the test client) this thread waits and the others serve;
             # nothing is sent yet, as a server sends the headers with the first body bytes (PEP 3333).
             time.sleep(delay)

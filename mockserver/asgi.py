@@ -16,8 +16,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from .constants import body_limit
-from .pipeline import ANSWER_DELAY, ANSWER_HOLD, REQUEST_BODY, SERVER_HOLDS_ANSWERS
+from .constants import ANSWER_DELAY, ANSWER_HOLD, REQUEST_BODY, SERVER_HOLDS_ANSWERS, body_limit
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

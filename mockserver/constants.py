@@ -69,3 +69,18 @@ OAUTH_CLIENT_SECRET: Final = "mock-client-secret"
 CODE_LIFETIME_SECONDS: Final = 5 * 60
 ACCESS_TOKEN_LIFETIME_SECONDS: Final = 3599
 REFRESH_TOKEN_IDLE_SECONDS: Final = 60 * 24 * 3600
+
+# WSGI environ keys (context.py says how a call's parts travel). Here, not in context.py, so that the
+# servers (asgi.py) and the access log read them without importing Flask and the pipeline.
+
+# The WSGI environ key of the seconds an injected fault holds the answer back, and the key a server
+# sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).
+ANSWER_DELAY: Final = "mockserver.answer_delay"
+SERVER_HOLDS_ANSWERS: Final = "mockserver.server_holds_answers"
+# The WSGI environ key of the request body, as bytes, from a server that read it whole (asgi.py).
+REQUEST_BODY: Final = "mockserver.request_body"
+# The WSGI environ key of a coroutine function a server that holds answers awaits before it answers: its
+# result, when not None, is the (status, headers, body) sent instead (a write the state file could not save).
+ANSWER_HOLD: Final = "mockserver.answer_hold"
+# The WSGI environ key of the journal entry of a Pipedrive call, for the access log to read.
+JOURNAL_ENTRY: Final = "mockserver.journal_entry"

@@ -1,5 +1,6 @@
-"""What one Pipedrive call carries through the pipeline (`RequestContext`), where it is found (`current`),
-and the WSGI environ keys by which the servers, the app and the access log hand each other a call's parts."""
+"""What one Pipedrive call carries through the pipeline (`RequestContext`), and where it is found (`current`).
+The WSGI environ keys by which the servers, the app and the access log hand each other a call's parts are
+in constants.py."""
 from __future__ import annotations
 
 from contextvars import ContextVar
@@ -17,18 +18,6 @@ if TYPE_CHECKING:
     from .model import User
     from .ratelimit import Headers
     from .state import MockState
-
-# The WSGI environ key of the seconds an injected fault holds the answer back, and the key a server
-# sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).
-ANSWER_DELAY = "mockserver.answer_delay"
-SERVER_HOLDS_ANSWERS = "mockserver.server_holds_answers"
-# The WSGI environ key of the request body, as bytes, from a server that read it whole (asgi.py).
-REQUEST_BODY = "mockserver.request_body"
-# The WSGI environ key of a coroutine function a server that holds answers awaits before it answers: its
-# result, when not None, is the (status, headers, body) sent instead (a write the state file could not save).
-ANSWER_HOLD = "mockserver.answer_hold"
-# The WSGI environ key of the journal entry of a Pipedrive call, for the access log to read.
-JOURNAL_ENTRY = "mockserver.journal_entry"
 
 
 @dataclass(slots=True, eq=False)

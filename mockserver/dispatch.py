@@ -25,8 +25,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
 from . import context, errors, pipeline, resources
-from .constants import body_limit
-from .pipeline import REQUEST_BODY, RequestContext
+from .constants import REQUEST_BODY, body_limit
+from .pipeline import RequestContext
 
 if TYPE_CHECKING:
     from flask import Flask, Response

@@ -19,9 +19,9 @@ from flask import Request, Response, g, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .constants import API_PROFILE_CURRENT, UNKNOWN_FIELDS_IGNORE
-from .context import (ANSWER_DELAY, ANSWER_HOLD, JOURNAL_ENTRY, REQUEST_BODY, SERVER_HOLDS_ANSWERS, RequestContext,
-                      current, real, state)
+from .constants import (ANSWER_DELAY, ANSWER_HOLD, API_PROFILE_CURRENT, JOURNAL_ENTRY, REQUEST_BODY,
+                        SERVER_HOLDS_ANSWERS, UNKNOWN_FIELDS_IGNORE)
+from .context import RequestContext, current, real, state
 from .errors import ApiError, BadRequest, Gone, Unauthorized, error_response
 from .journal import Journal, RawEntry, mask_token
 from .loader import Load
