@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import signals
 from werkzeug.exceptions import HTTPException
@@ -110,8 +110,8 @@ class Dispatcher:
             app = self.app
             names = {blueprint.name for resource in resources.all_resources() if resource.direct
                      for blueprint in resource.blueprints} - set(app.error_handler_spec)
-            self._views = {endpoint: view for endpoint, view in app.view_functions.items()
-                           if endpoint.partition(".")[0] in names}
+            self._views = {endpoint: cast("Callable[..., Response]", view)
+                           for endpoint, view in app.view_functions.items() if endpoint.partition(".")[0] in names}
         return self._views
 
     def hooks_unchanged(self) -> bool:
@@ -132,7 +132,7 @@ class Dispatcher:
             return None
         view = self._direct_views().get(rule.endpoint)
         st = self._state
-        if view is None or st.contract.find(rule.rule, method) is None:  # type: ignore[union-attr]
+        if view is None or st.contract.find(rule.rule, method) is None:
             return None
         if any(signal.receivers for signal in _UNSENT) or not self.hooks_unchanged():
             return None

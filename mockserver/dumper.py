@@ -39,7 +39,7 @@ def compile_schema(schema: Schema) -> Dump:
         return schema.dump
     source = f"def dump(obj):\n    return {{{', '.join(items)}}}\n"
     exec(compile(source, f"<dump of {type(schema).__name__}>", "exec"), namespace)  # noqa: S102 - our own source
-    return namespace["dump"]  # type: ignore[no-any-return]
+    return namespace["dump"]
 
 
 def _expression(name: str, field: fields.Field, namespace: dict[str, Any]) -> str:
@@ -50,7 +50,7 @@ def _expression(name: str, field: fields.Field, namespace: dict[str, Any]) -> st
         return key
 
     if type(field) is fields.Function and field.serialize_func is not None:
-        return f"{helper(field.serialize_func)}(obj)"  # type: ignore[arg-type]
+        return f"{helper(field.serialize_func)}(obj)"
     attribute = field.attribute or name
     read = f"obj.{attribute}" if attribute.isidentifier() else f"{helper(attrgetter(attribute))}(obj)"
     if type(field) in _PLAIN:

@@ -153,7 +153,8 @@ def _thread_server() -> type[Any]:
             state, loop = self.server_state, asyncio.get_running_loop()
             for connection in list(state.connections):
                 connection.shutdown()  # an idle keep-alive connection is closed, a busy one after its answer
-            deadline = loop.time() + self.config.timeout_graceful_shutdown
+            grace = self.config.timeout_graceful_shutdown  # always set by start(); None would be no limit
+            deadline = loop.time() + (grace if grace is not None else float("inf"))
             while (state.connections or state.tasks) and not self.force_exit and loop.time() < deadline:
                 await asyncio.sleep(STOP_POLL_SECONDS)
             for task in state.tasks:

@@ -13,7 +13,7 @@ validation hooks, other field kinds) is loaded by `Schema.load` itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields
 from marshmallow.utils import missing
@@ -118,11 +118,13 @@ def _field_plan(field: fields.Field, partial: bool | Collection[str] | None) -> 
     if kind is fields.Integer:
         return _exactly(int)  # not bool: marshmallow refuses True and False for an integer
     if kind is fields.Boolean:
-        return _boolean(field)
-    if kind is fields.Nested and not field.many and isinstance(field.schema, Schema) and field.unknown is None:
-        return _schema_plan(field.schema, partial)
-    if kind is fields.List and not field.inner.validators:
-        item = _not_none(_field_plan(field.inner, partial))
+        return _boolean(cast(fields.Boolean, field))
+    nested = cast(fields.Nested, field)
+    if kind is fields.Nested and not nested.many and isinstance(nested.schema, Schema) and nested.unknown is None:
+        return _schema_plan(nested.schema, partial)
+    inner = cast(fields.List, field).inner if kind is fields.List else None
+    if inner is not None and not inner.validators:
+        item = _not_none(_field_plan(inner, partial))
 
         def each(values: Any) -> list[Any]:
             if type(values) is not list:

@@ -58,7 +58,8 @@ def token_from_request(req: Request, ctx: RequestContext) -> tuple[str | None, b
     if authorization[:7].lower() == "bearer " and authorization[7:].strip():
         return authorization[7:].strip(), True
     # The first value, as request.args.get gives it.
-    return (_query(req, ctx).get("api_token") or [None])[0] or None, False
+    values = _query(req, ctx).get("api_token")
+    return (values[0] if values else None) or None, False
 
 
 def load_body(load: Load) -> dict[str, Any]:

@@ -20,7 +20,7 @@ class JsonResponse(Response):
 
     def __init__(self, data: bytes, status: int = 200) -> None:  # noqa: super().__init__ on purpose not called
         headers = self.headers = Headers()
-        headers._list = [("Content-Type", JSON_TYPE), ("Content-Length", str(len(data)))]  # type: ignore[attr-defined]
+        headers._list = [("Content-Type", JSON_TYPE), ("Content-Length", str(len(data)))]
         line = _STATUS_LINES.get(status)
         if line is None:
             self.status = status

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from .. import limits
 from ..constants import PURGE_AFTER_SECONDS
@@ -156,7 +156,8 @@ class Company:
                 else reversed(index)
         else:
             keys = index.irange(minimum=after, inclusive=(False, True)) if after is not None else iter(index)
-        return map(self.indexes.rows.__getitem__, key_ids(field, keys))
+        row = cast("Callable[[int], Activity]", self.indexes.rows.__getitem__)  # the index holds live ids only
+        return map(row, key_ids(field, keys))
 
     def page(self, field: str, descending: bool, after: Any, match: Callable[[Activity], bool], limit: int,
              owner_id: int | None = None) -> tuple[list[Activity], bool]:
