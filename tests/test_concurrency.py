@@ -1,7 +1,8 @@
 """Many clients at once over real HTTP: the short version of benchmarks/soak.py."""
 from __future__ import annotations
 
-from benchmarks.soak import WEIGHTS, mock_server, run_workload
+from benchmarks.clients import WEIGHTS
+from benchmarks.soak import mock_server, run_workload
 
 SECONDS = 2.0
 THREADS = 6
