@@ -1,4 +1,4 @@
-"""The way through for every Pipedrive call: auth, rate limit, faults, validation, then the view.
+"""The way through for every Pipedrive call: auth, rate limit, faults, validation (validation.py), then the view.
 
 Runs as Flask's before_request (`check`); the state file, the rate-limit headers and the journal follow in
 after_request (`persist`, `finish`). The dispatcher (dispatch.py) runs the same steps for the calls it serves
@@ -12,22 +12,20 @@ import calendar
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 import orjson
 from flask import Request, Response, g, request
-from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .constants import (ANSWER_DELAY, ANSWER_HOLD, API_PROFILE_CURRENT, JOURNAL_ENTRY, REQUEST_BODY,
-                        SERVER_HOLDS_ANSWERS, UNKNOWN_FIELDS_IGNORE)
-from .context import RequestContext, current, real, state
+                        SERVER_HOLDS_ANSWERS)
+# `current` is here for the views, which find their call by it (`from ...pipeline import current`).
+from .context import RequestContext, current, real, state  # noqa: F401
 from .errors import ApiError, BadRequest, Gone, Unauthorized, error_response
 from .journal import Journal, RawEntry, mask_token
-from .loader import Load
 from .resources.oauth.messages import SCOPE_MISMATCH, oauth_error
 from .resources.oauth.server import looks_like_access_token
-from .violations import UnknownField, drop_unknown
+from .validation import parsed_query, validate
 
 if TYPE_CHECKING:
     from .company import Company
@@ -58,27 +56,8 @@ def token_from_request(req: Request, ctx: RequestContext) -> tuple[str | None, b
     if authorization[:7].lower() == "bearer " and authorization[7:].strip():
         return authorization[7:].strip(), True
     # The first value, as request.args.get gives it.
-    values = _query(req, ctx).get("api_token")
+    values = parsed_query(req, ctx).get("api_token")
     return (values[0] if values else None) or None, False
-
-
-def load_body(load: Load) -> dict[str, Any]:
-    """The validated body through a resource's marshmallow schema, compiled (`loader.compile_load`); its
-    complaints answer 400 naming the field."""
-    ctx = current()
-    try:
-        return load(ctx.body)
-    except ValidationError as exc:
-        violations = [f"Invalid value for field '{field}': {problems}" for field, problems in _flatten(exc.messages)]
-        ctx.violations = [*(ctx.violations or ()), *violations]
-        raise BadRequest("; ".join(violations)) from None
-
-
-def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(messages, dict):
-        return [pair for key, value in messages.items()
-                for pair in _flatten(value, f"{prefix}.{key}" if prefix else str(key))]
-    return [(prefix or "body", " ".join(str(m) for m in messages))]
 
 
 def before_request() -> None:
@@ -114,7 +93,7 @@ def check(req: Request, st: MockState, ctx: RequestContext) -> None:
     if fault is not None:
         req.environ[ANSWER_DELAY] = fault.delay  # MockFlask.wsgi_app holds the answer back
         fault.raise_status()
-    _validate(req, ctx, st)
+    validate(req, ctx, st)
     if ctx.violations:
         raise BadRequest("; ".join(ctx.violations))
     ctx.now, ctx.strict_links = st.clock.now(), st.store.strict_links
@@ -155,48 +134,6 @@ def _gone(operation: Operation, st: MockState) -> Gone:
         headers["Link"] = f'<{successor.path}>; rel="successor-version"'
         message += f"; use {successor.method} {successor.path}"
     return Gone(message, headers=headers)
-
-
-def _query(req: Request, ctx: RequestContext) -> dict[str, list[str]]:
-    """The query string as lists of values, parsed once per request (validation and journal share it)."""
-    if ctx.query is None:
-        ctx.query = _parse_query(req.query_string) if req.query_string else {}
-    return ctx.query
-
-
-def _parse_query(raw: bytes) -> dict[str, list[str]]:
-    """What `request.args.to_dict(flat=False)` gives, without building the MultiDict first."""
-    query: dict[str, list[str]] = {}
-    for key, value in parse_qsl(raw.decode(), keep_blank_values=True, errors="werkzeug.url_quote"):
-        query.setdefault(key, []).append(value)
-    return query
-
-
-def _validate(req: Request, ctx: RequestContext, st: MockState) -> None:
-    operation = ctx.operation
-    assert operation is not None
-    params, violations = operation.check_parameters(req.view_args or {}, _query(req, ctx))
-    body, body_violations = (operation.check_body(req.content_type, _raw_body(req))
-                             if operation.has_body else (None, []))
-    unknown = [v for v in body_violations if isinstance(v, UnknownField)]
-    if unknown and st.unknown_fields == UNKNOWN_FIELDS_IGNORE:
-        # Dropped, and validated again without them; the journal still records them as violations.
-        body = drop_unknown(body, unknown)
-        body_violations = operation.check_json(body)
-        ctx.ignored = [f"{v} (dropped: --unknown-fields ignore)" for v in unknown]
-    ctx.params, ctx.body, ctx.violations = params, body, [*violations, *body_violations]
-
-
-def _raw_body(req: Request) -> bytes:
-    """The request body: as the server read it (asgi.py) when it is the length announced and within the
-    limit, without werkzeug's stream around it (a tenth of an add's CPU); else werkzeug's, which answers
-    a body over the limit with 413."""
-    environ = req.environ
-    raw = environ.get(REQUEST_BODY)
-    if raw is not None and environ.get("CONTENT_LENGTH") == str(len(raw)) \
-            and len(raw) <= (req.max_content_length or len(raw)):
-        return raw
-    return req.get_data(cache=True)
 
 
 def after_request(response: Response) -> Response:
@@ -287,7 +224,7 @@ def _journal_entry(req: Request, ctx: RequestContext, status: int, st: MockState
     else:
         if ctx.violations is None:
             try:
-                _validate(req, ctx, st)
+                validate(req, ctx, st)
             except RequestEntityTooLarge:
                 ctx.violations, ctx.body = [], None  # the size violation is noted with the body below
         violations = [*(ctx.violations or ()), *ctx.ignored]

@@ -9,8 +9,9 @@ from flask import Blueprint, Response
 
 from ...company import page_key
 from ...loader import compile_load
-from ...pipeline import current, load_body
+from ...pipeline import current
 from ...response import envelope, json_response, list_body
+from ...validation import load_body
 from . import listing, rules
 from ..resource import Resource
 from .render import v1_json, v2_json, v2_json_items

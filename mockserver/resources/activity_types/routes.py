@@ -6,8 +6,9 @@ from flask import Blueprint, Response
 
 from ...errors import Forbidden
 from ...loader import compile_load
-from ...pipeline import current, load_body
+from ...pipeline import current
 from ...response import envelope
+from ...validation import load_body
 from ..resource import Resource
 from . import rules
 from .schemas import ActivityTypeInputSchema, ActivityTypeV1Schema
