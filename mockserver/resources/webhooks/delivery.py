@@ -6,6 +6,7 @@ the changes) and return at once; deliveries run on an asyncio loop: the server's
 
 The lifecycle of retries, bans and deletions is health.py's; its timers are mock-clock instants, so
 moving the clock forward makes what is due run at once, and moving it back counts from the new now.
+An attempt, its outcome and the log entry of every attempt and drop are attempts.py's.
 
 Bounds: at most INBOX_LIMIT changes wait to be sorted into lanes, LANE_LIMIT events wait in a lane,
 one delivery per webhook is in flight, the log keeps LOG_SIZE entries; over a bound, events are
@@ -21,12 +22,13 @@ from typing import Protocol
 
 from ...clock import Clock
 from . import health, payload
+from .attempts import Attempts
 from .health import BAN_AFTER_FAILURES, TIMEOUT_SECONDS
 from .lanes import Lane, Pending
-from .log import DELETED, DELIVERED, DROPPED, FAILED, DeliveryLog, LogEntry
+from .log import DELETED, DROPPED, DeliveryLog
 from .model import Change, Webhook
 from .runner import MAX_SLEEP_SECONDS, Runner
-from .sender import DeliveryError, Sender
+from .sender import Sender
 from .targets import TargetRefused, Targets
 
 INBOX_LIMIT = 10_000
@@ -47,7 +49,7 @@ class Registry(Protocol):
     def webhooks(self) -> list[Webhook]: ...
 
 
-class Deliveries:
+class Deliveries(Attempts):
     """Every webhook delivery of one mock server."""
 
     def __init__(self, clock: Clock, registry: Registry, targets: Targets | None = None, *,
@@ -235,39 +237,6 @@ class Deliveries:
                 # that came during this batch's round trip on its own.
                 self.poke(GATHER_SECONDS)
 
-    async def _attempt(self, lane: Lane, batch: list[Pending], generation: int) -> None:
-        # In flight until the outcomes are recorded, so `idle` never sees a retry before its time is set.
-        self._in_flight += len(batch)
-        try:
-            webhook = lane.webhook
-            permitted = self.registry.permitted(webhook)
-            bodies = [payload.body(webhook, item.change, item.event_id, item.attempt, permitted) for item in batch]
-            outcomes = await lane.sender.post_many(bodies, self.timeout)
-            if generation != self._generation:
-                return  # reset meanwhile: these attempts belong to a state that is gone
-            for item, body, (result, seconds) in zip(batch, bodies, outcomes):
-                self._record(lane, item, body, result, round(seconds * 1000, 3))
-        finally:
-            self._in_flight -= len(batch)
-
-    def _record(self, lane: Lane, item: Pending, body: bytes, result: int | DeliveryError,
-                duration: float) -> None:
-        """What one attempt's outcome does to the webhook's health, the log and the event."""
-        webhook = lane.webhook
-        now = self.clock.time()
-        status = result if isinstance(result, int) else None
-        if status is not None and 200 <= status < 300:
-            health.succeeded(webhook, status, now)
-            self._log_event(webhook, item.change, item, DELIVERED, status=status, duration_ms=duration, body=body)
-            return
-        error = str(result) if status is None else f"the receiver answered {status}"
-        retry_at = health.failed(webhook, status, item.attempt, now)
-        self._log_event(webhook, item.change, item, FAILED, status=status, error=error, duration_ms=duration,
-                        body=body, next_attempt_at=payload.iso_millis(retry_at) if retry_at is not None else None)
-        if retry_at is not None:
-            item.failed(now)
-            lane.retries.append(item)
-
     # -- endings ------------------------------------------------------------------------------
     def _drop_waiting(self, lane: Lane, why: str) -> None:
         for item in lane.take_all():
@@ -290,15 +259,6 @@ class Deliveries:
 
     def _close_later(self, sender: Sender) -> None:
         self._runner.call(sender.close)
-
-    def _log_event(self, webhook: Webhook, change: Change, item: Pending | None, outcome: str, *,
-                   status: int | None = None, error: str | None = None, duration_ms: float | None = None,
-                   body: bytes | None = None, next_attempt_at: str | None = None) -> None:
-        # Made positionally and numbered by the log: an entry is logged for every attempt and drop.
-        self.log.append(LogEntry(0, self.clock.time(), webhook.company_id, webhook.id, outcome,
-                                 item.event_id if item else None, change.action, change.after.id,
-                                 item.attempt if item else None, status, error, duration_ms, next_attempt_at,
-                                 body))
 
 
 ChangeSink = Callable[[list[Webhook], Change], None]
