@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-import pipedrive_mock.fixtures.handle  # noqa: F401 - loaded once (see test_plugin.py)
+import pipedrive_mock.fixtures.handle  # noqa: F401 - loaded once (see user_suite.py)
 import pipedrive_mock.fixtures.session  # noqa: F401
 
 pytest_plugins = ["pytester"]

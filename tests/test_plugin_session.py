@@ -1,4 +1,6 @@
-"""The pytest plugin, seen the way its users see it: test files run by pytester."""
+"""The plugin's mock as a user's session sees it, through files run by pytester: served on loopback and in
+process, reset before each test, one per xdist worker, a delay holding up only its own answer, the README's
+example; and what its start leaves of the session (assertion rewriting, the garbage collector)."""
 from __future__ import annotations
 
 import gc
@@ -7,20 +9,10 @@ from pathlib import Path
 
 import pytest
 
-# Imported here so pytester's in-process runs find them loaded and do not import them afresh each
-# time (libyaml's C loader does not survive being imported twice in one process).
-import pipedrive_mock.fixtures.handle
-import pipedrive_mock.fixtures.session
+from user_suite import run
 
 pytest_plugins = ["pytester"]
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-HEADERS = 'HEADERS = {"x-api-token": "admin-token"}\n'
-
-
-def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
-    pytester.makepyfile(test_user="import pytest\nimport requests\n" + HEADERS + source)
-    return pytester.runpytest("-p", "no:randomly", *args)
 
 
 def test_plugin_with_requests_client_passes(pytester: pytest.Pytester) -> None:
@@ -70,93 +62,6 @@ def test_sees_the_seeded_state(pipedrive_mock, attempt):
     result.assert_outcomes(passed=3)
 
 
-def test_plugin_marker_and_ini_change_the_seeded_data(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\npipedrive_mock_activities = 7\n")
-    result = run(pytester, """
-def subjects(mock):
-    return [a.subject for a in mock.store.activities()]
-
-def test_default_from_ini(pipedrive_mock):
-    assert len(pipedrive_mock.store.activities()) == 7
-    pytest.seed_1 = subjects(pipedrive_mock)
-
-@pytest.mark.pipedrive_mock(seed=2, activities=3)
-def test_marker(pipedrive_mock):
-    assert len(pipedrive_mock.store.activities()) == 3
-    assert subjects(pipedrive_mock) != pytest.seed_1[:3]
-
-def test_default_again(pipedrive_mock):
-    assert subjects(pipedrive_mock) == pytest.seed_1
-""")
-    result.assert_outcomes(passed=3)
-
-
-@pytest.mark.parametrize("body, problem", [
-    ('{"subject": "Call", "colour": "red"}', "Unknown field 'colour' in the request body"),
-    ('{"subject": "Call", "done": 1}', "Invalid value for field 'done': 1 is not of type \"boolean\""),
-])
-def test_plugin_client_body_breaking_contract_fails_test_with_request_shown(
-        pytester: pytest.Pytester, body: str, problem: str) -> None:
-    result = run(pytester, f"""
-def test_client(pipedrive_mock):
-    requests.post(pipedrive_mock.v2_url + "/activities", json={body}, headers=HEADERS)
-""")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "The client sent 1 request that openapi.yaml does not allow:",
-        "POST /api/v2/activities -> 400",
-        f"  body: {body}",
-        "  token: adm***",
-        f"  contract: {problem}",
-    ])
-    assert "admin-token" not in result.stdout.str()
-
-
-def test_plugin_not_strict_warns_instead_of_failing(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
-@pytest.mark.pipedrive_mock(strict=False)
-def test_client(pipedrive_mock):
-    requests.get(pipedrive_mock.v2_url + "/activities", params={"limit": "lots"}, headers=HEADERS)
-
-def test_client_sets_strict(pipedrive_mock):
-    pipedrive_mock.strict = False
-    requests.get(pipedrive_mock.url + "/api/v2/activitiez", headers=HEADERS)
-""")
-    result.assert_outcomes(passed=2, warnings=2)
-    result.stdout.fnmatch_lines(["*PipedriveContractWarning*", "*'lots' is not an integer*",
-                                 "*No operation of the contract matches GET /api/v2/activitiez*"])
-
-
-def test_plugin_error_inside_server_fails_the_test_that_caused_it(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
-from pipedrive_mock.resources.activities import listing
-
-def test_client(pipedrive_mock, monkeypatch):
-    def broken(*args):
-        raise RuntimeError("the store broke")
-    monkeypatch.setattr(listing, "list_v2", broken)
-    assert requests.get(pipedrive_mock.v2_url + "/activities", headers=HEADERS).status_code == 500
-
-def test_next_is_clean(pipedrive_mock):
-    assert requests.get(pipedrive_mock.v2_url + "/activities", headers=HEADERS).status_code == 200
-""")
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*The Pipedrive mock raised 1 unexpected error while serving:",
-                                 "GET /api/v2/activities -> 500", "*RuntimeError: the store broke"])
-
-
-def test_plugin_failing_test_gets_the_mock_problems_in_its_report(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
-def test_client(pipedrive_mock):
-    response = requests.patch(pipedrive_mock.v2_url + "/activities/1", json={"due_date": "soon"},
-                              headers=HEADERS)
-    assert response.status_code == 200
-""")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*Captured pipedrive_mock call*", "PATCH /api/v2/activities/1 -> 400",
-                                 "  contract: Invalid value for field 'due_date'*"])
-
-
 def test_plugin_in_process_app_serves_without_socket(pytester: pytest.Pytester) -> None:
     result = run(pytester, """
 def test_app(pipedrive_mock_app):
@@ -167,17 +72,6 @@ def test_app(pipedrive_mock_app):
     assert fetched.get_json()["data"]["subject"] == "In process"
 """)
     result.assert_outcomes(passed=1)
-
-
-def test_plugin_marker_with_unknown_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
-@pytest.mark.pipedrive_mock(sed=2)
-def test_client(pipedrive_mock):
-    pass
-""")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*takes only the keyword arguments seed, activities, data, strict, api_profile, "
-                                 "unknown_fields; got sed*"])
 
 
 def test_plugin_under_xdist_isolates_each_worker(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,93 +129,6 @@ def test_delay(pipedrive_mock):
         thread.join()
 """)
     result.assert_outcomes(passed=1)
-
-
-SEED_DATA = """
-users:
-  - {name: Ann Lee, admin: true, token: ann-token}
-  - {name: Bob Stone}
-activities:
-  - {subject: From the file, owner_id: 2}
-"""
-
-
-def test_plugin_data_from_ini_and_marker_seeds_company_1(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".yaml", seed=SEED_DATA, other="activities:\n  - {subject: Other file}\n  - {subject: Two}\n")
-    pytester.makeini("[pytest]\npipedrive_mock_data = seed.yaml\n")
-    result = run(pytester, """
-def subjects(mock, token):
-    response = requests.get(mock.v2_url + "/activities", headers={"x-api-token": token})
-    return [a["subject"] for a in response.json()["data"]]
-
-def test_from_ini(pipedrive_mock):
-    assert subjects(pipedrive_mock, "ann-token") == ["From the file"]
-    assert [u.token for u in pipedrive_mock.store.users()] == ["ann-token", "bob-stone-token"]
-    requests.post(pipedrive_mock.v2_url + "/activities", json={"subject": "Mine"}, headers={"x-api-token": "ann-token"})
-
-@pytest.mark.pipedrive_mock(data="other.yaml")
-def test_from_marker(pipedrive_mock):
-    assert subjects(pipedrive_mock, "admin-token") == ["Other file", "Two"]
-
-def test_ini_again(pipedrive_mock):
-    assert subjects(pipedrive_mock, "ann-token") == ["From the file"]
-""")
-    result.assert_outcomes(passed=3)
-
-
-def test_plugin_bad_data_file_names_path_and_problem(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".yaml", seed="activities:\n  - {subject: X, owner_id: 9}\n")
-    pytester.makeini("[pytest]\npipedrive_mock_data = seed.yaml\n")
-    result = run(pytester, "def test_one(pipedrive_mock):\n    pass\n")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*seed.yaml: activities[[]0[]].owner_id 9 is not a user (users: 1, 2)*"])
-
-
-def test_plugin_marker_api_profile_current_and_unknown_fields_ignore(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
-@pytest.mark.pipedrive_mock(api_profile="current")
-def test_current(pipedrive_mock):
-    added = requests.post(pipedrive_mock.v2_url + "/activities", json={"person_id": 3}, headers=HEADERS)
-    assert added.status_code == 400 and "read-only" in added.json()["error"]
-    assert requests.get(pipedrive_mock.v1_url + "/activities/collection", headers=HEADERS).status_code == 410
-    assert requests.get(pipedrive_mock.url + "/_mock/health").json()["api_profile"] == "current"
-
-def test_back_to_seed(pipedrive_mock):
-    assert requests.get(pipedrive_mock.v1_url + "/activities/collection", headers=HEADERS).status_code == 200
-
-@pytest.mark.pipedrive_mock(unknown_fields="ignore", strict=False)
-def test_ignore_warns(pipedrive_mock):
-    added = requests.post(pipedrive_mock.v2_url + "/activities", json={"subject": "x", "mood": 1}, headers=HEADERS)
-    assert added.status_code == 200
-    assert any("'mood'" in v for v in pipedrive_mock.requests.last.violations)
-
-@pytest.mark.pipedrive_mock(unknown_fields="ignore")
-def test_ignore_strict_still_fails_on_the_violation(pipedrive_mock):
-    added = requests.post(pipedrive_mock.v2_url + "/activities", json={"subject": "x", "mood": 1}, headers=HEADERS)
-    assert added.status_code == 200
-""")
-    result.assert_outcomes(passed=3, failed=1, warnings=1)
-    result.stdout.fnmatch_lines(["*Unknown field 'mood'*"])
-
-
-def test_plugin_ini_api_profile_applies_to_every_test(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\npipedrive_mock_api_profile = current\n")
-    result = run(pytester, """
-def test_gone(pipedrive_mock):
-    assert requests.get(pipedrive_mock.v1_url + "/activities/collection", headers=HEADERS).status_code == 410
-""")
-    result.assert_outcomes(passed=1)
-
-
-def test_plugin_marker_unknown_api_profile_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
-@pytest.mark.pipedrive_mock(api_profile="future")
-def test_x(pipedrive_mock):
-    pass
-""")
-    assert result.ret != 0
-    result.stdout.fnmatch_lines(["*api_profile must be one of seed, current, got 'future'*"])
-
 
 
 def test_plugin_mock_package_is_unmarked_for_assertion_rewriting(pytester: pytest.Pytester) -> None:
