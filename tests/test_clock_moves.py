@@ -17,7 +17,7 @@ from pipedrive_mock.constants import (ACCESS_TOKEN_LIFETIME_SECONDS, CODE_LIFETI
                                       REFRESH_TOKEN_IDLE_SECONDS)
 from pipedrive_mock.ratelimit import CALLS_KEPT_UNLIMITED, DAY_SECONDS
 from pipedrive_mock.times import CLOCK_EARLIEST, CLOCK_LATEST
-from test_oauth_flow import REDIRECT, basic, bearer, consent
+from oauth_client import REDIRECT, basic, bearer, consent
 
 BASE = 1_735_689_600  # 2025-01-01T00:00:00Z
 HEADERS = {"x-api-token": ADMIN_TOKEN}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from pipedrive_mock import Store, create_app
-from test_oauth_flow import bearer, consent, tokens
+from oauth_client import bearer, consent, tokens
 
 
 def me(client: FlaskClient, access_token: str) -> int:
