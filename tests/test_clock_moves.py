@@ -3,7 +3,7 @@
 After any move (back, forward, to the ends of its range) the 30-day purge, the burst window and the daily
 budget behave as a plain model of them says, and with the clock frozen no per-token bookkeeping grows.
 OAuth codes and tokens stay valid exactly until their instant after any moves; webhook retries, bans and
-deletions after a clock moved back are in test_webhook_delivery.py.
+deletions after a clock moved back are in test_webhook_retries.py.
 """
 from __future__ import annotations
 
