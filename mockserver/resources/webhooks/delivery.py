@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
 from typing import Protocol
 
 from ...clock import Clock
@@ -261,5 +260,4 @@ class Deliveries(Attempts):
         self._runner.call(sender.close)
 
 
-ChangeSink = Callable[[list[Webhook], Change], None]
 __all__ = ["Deliveries", "TargetRefused"]
