@@ -3,11 +3,13 @@ then given up, ten failed first attempts a 30-minute ban, three days without suc
 from the new now after the clock moved back), a full lane's drops and a dead receiver logged, flush and reset."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 from pipedrive_mock.resources.webhooks import delivery
+from pipedrive_mock.resources.webhooks.lanes import Lane
 from webhook_rig import START, Rig, rig  # noqa: F401 - the fixture
 
 
@@ -146,6 +148,25 @@ def test_flush_sends_waiting_retries_now(rig: Rig) -> None:
     rig.receiver.fail_next(1)
     rig.add()
     rig.settle()
+    assert rig.deliveries.flush() == 1
+    rig.settle()
+    assert [d.status for d in rig.receiver.deliveries] == [500, 200]
+
+
+def test_flush_settles_only_after_the_retry_was_sent_when_the_lane_is_slow_to_start(
+        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Between the scheduler starting a lane's work and the batch being in flight, the flushed retry is
+    # neither due by its time nor in flight: settling then must still wait for it (it did not, at times).
+    rig.subscribe()
+    rig.receiver.fail_next(1)
+    rig.add()
+    rig.settle()
+    next_due = Lane.next_due
+
+    def slow_next_due(lane: Lane, *args: object) -> object:
+        time.sleep(0.05)
+        return next_due(lane, *args)
+    monkeypatch.setattr(Lane, "next_due", slow_next_due)
     assert rig.deliveries.flush() == 1
     rig.settle()
     assert [d.status for d in rig.receiver.deliveries] == [500, 200]

@@ -105,10 +105,13 @@ class Deliveries(Attempts):
         return waiting
 
     def idle(self) -> bool:
-        """Nothing waits to be sorted, nothing is in flight, and nothing is due now."""
+        """Nothing waits to be sorted, no lane is at work or has anything in flight, and nothing is due now.
+
+        A lane is busy from the moment the scheduler starts its work, before the batch is in flight: a
+        flushed retry (not due by its own time) is then counted as work, not as idle."""
         now = self.clock.time()
         return not self._inbox and not self._in_flight and not self._runner.kicked and not self._hurry and all(
-            (at := lane.wake_at(now)) is None or at > now for lane in list(self._lanes.values()))
+            not lane.busy and ((at := lane.wake_at(now)) is None or at > now) for lane in list(self._lanes.values()))
 
     def wait_idle(self, timeout: float) -> bool:
         """Block (not on the loop's thread) until `idle`, at most `timeout` seconds; whether it got there."""
