@@ -1,7 +1,6 @@
 """The control API's OAuth apps and who consents (on the control blueprint: same token, same checks)."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from flask import Response
@@ -10,7 +9,7 @@ from ...constants import DEFAULT_COMPANY_ID
 from ...errors import BadRequest, json_response
 from ...pipeline import current, state
 from ...routes.control import blueprint
-from .grants import OAuthApp
+from .grants import APP_FIELDS, OAuthApp, plain
 from .server import OAuthServer
 
 if TYPE_CHECKING:
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def app_dict(company_id: int, app: OAuthApp) -> dict[str, Any]:
-    return {"company_id": company_id, **{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(app).items()}}
+    return {"company_id": company_id, **plain(app, APP_FIELDS)}
 
 
 @blueprint.get("/oauth/apps")
