@@ -70,8 +70,8 @@ CODE_LIFETIME_SECONDS: Final = 5 * 60
 ACCESS_TOKEN_LIFETIME_SECONDS: Final = 3599
 REFRESH_TOKEN_IDLE_SECONDS: Final = 60 * 24 * 3600
 
-# WSGI environ keys (context.py says how a call's parts travel). Here, not in context.py, so that the
-# servers (asgi.py) and the access log read them without importing Flask and the pipeline.
+# The WSGI environ keys by which the servers, the app and the access log hand each other a call's parts.
+# Here rather than beside the pipeline, so that the servers (asgi.py) read them without importing Flask.
 
 # The WSGI environ key of the seconds an injected fault holds the answer back, and the key a server
 # sets when it holds answers back itself (asgi.py); otherwise the app sleeps (MockFlask.wsgi_app).

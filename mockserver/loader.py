@@ -119,18 +119,20 @@ def _field_plan(field: fields.Field, partial: bool | Collection[str] | None) -> 
         return _exactly(int)  # not bool: marshmallow refuses True and False for an integer
     if kind is fields.Boolean:
         return _boolean(cast(fields.Boolean, field))
-    nested = cast(fields.Nested, field)
-    if kind is fields.Nested and not nested.many and isinstance(nested.schema, Schema) and nested.unknown is None:
-        return _schema_plan(nested.schema, partial)
-    inner = cast(fields.List, field).inner if kind is fields.List else None
-    if inner is not None and not inner.validators:
-        item = _not_none(_field_plan(inner, partial))
+    if kind is fields.Nested:
+        nested = cast(fields.Nested, field)
+        if not nested.many and isinstance(nested.schema, Schema) and nested.unknown is None:
+            return _schema_plan(nested.schema, partial)
+    elif kind is fields.List:
+        inner = cast(fields.List, field).inner
+        if not inner.validators:
+            item = _not_none(_field_plan(inner, partial))
 
-        def each(values: Any) -> list[Any]:
-            if type(values) is not list:
-                raise _Unsure
-            return [item(value) for value in values]
-        return each
+            def each(values: Any) -> list[Any]:
+                if type(values) is not list:
+                    raise _Unsure
+                return [item(value) for value in values]
+            return each
     raise _Unsupported(kind.__name__)
 
 
