@@ -8,15 +8,19 @@ from __future__ import annotations
 import gc
 import random
 import string
+import sys
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from itertools import chain, repeat
+from itertools import chain, compress, repeat, starmap
+from math import gcd
+from operator import not_
 from typing import TYPE_CHECKING, Any
 
-from .company.indexes import ID_BITS
+from .company.indexes import CONTEXT_LINKS, ID_BITS
 from . import heap
 from .constants import DEFAULT_ACTIVITY_TYPES
 from .model import Activity, ActivityType, SavedFilter
@@ -88,15 +92,17 @@ def seed_company(company: Company, seed: int, count: int, now: datetime) -> None
         "project": {e.id: e for e in pools.projects},
     }
     rng = random.Random(seed * 7919 + company.id)
-    keys: dict[str, list[int]] = {"update_time": [], "add_time": []}  # filled as the records are made
+    # The index keys: the ids, and the time keys filled as the records are made.
+    keys: dict[str, Any] = {"id": range(1, count + 1), "update_time": [], "add_time": []}
+    open_links: dict[str, Counter[Any]] = {link: Counter() for link in CONTEXT_LINKS}  # counted likewise
     activities = _activities(company.id, count, rng, pools, sorted(company.users), list(company.activity_types), now,
-                             keys)
+                             keys, open_links)
     collecting = gc.isenabled()
     # The records hold no cycles; the cyclic collector, run every few hundred allocations over a heap
     # that keeps growing, took a third of the time.
     gc.disable()
     try:
-        company.load_activities(activities, keys=keys)
+        company.load_activities(activities, keys=keys, open_links=open_links)
     finally:
         if collecting:
             heap.promote()
@@ -117,10 +123,11 @@ def _subjects(pools: Pools, kind: str) -> list[tuple[int, list[str]]]:
 
 
 def _activities(company_id: int, count: int, rng: random.Random, pools: Pools, user_ids: list[int],
-                types: list[str], now: datetime, keys: dict[str, list[int]]) -> Iterator[Activity]:
+                types: list[str], now: datetime, keys: dict[str, Any],
+                open_links: dict[str, Counter[Any]]) -> Iterator[Activity]:
     """`count` activities with ids 1..count; the update_time and add_time index key of each appended to
-    `keys` as they are made."""
-    maker = _Maker(company_id, count, rng, pools, user_ids, types, now, keys)
+    `keys` as they are made, and each open one counted in `open_links` (ActivityIndexes.open_links)."""
+    maker = _Maker(company_id, count, rng, pools, user_ids, types, now, keys, open_links)
     return chain.from_iterable(map(maker.block, range(1, count + 1, BLOCK)))
 
 
@@ -128,60 +135,84 @@ class _Maker:
     """The activities of one seed, made a block of records at a time, and in each block a field at a
     time (README, "Performance"): a field is a map, run in C, of a table over the 256 values of a random
     byte per record (`_spread`), or, for a field that depends on another (an org on its person, a
-    duration on the type), of the table of that other field's value. Text is made once per template
+    duration on the type), of the tables of that other field's values end to end, at the other value's
+    position and the byte (`_pairs`, made in C too). Text is made once per template
     and entity, and nested values (participants, attendees, addresses, conference links) are shared by
     the records that have the same one: records are immutable, so nothing written to one can reach
     another."""
 
     def __init__(self, company_id: int, count: int, rng: random.Random, pools: Pools, user_ids: list[int],
-                 types: list[str], now: datetime, keys: dict[str, list[int]]) -> None:
-        self.company_id, self.count, self.rng, self.keys = company_id, count, rng, keys
+                 types: list[str], now: datetime, keys: dict[str, Any],
+                 open_links: dict[str, Counter[Any]]) -> None:
+        self.company_id, self.count, self.rng, self.keys, self.open_links = company_id, count, rng, keys, open_links
         r, persons = rng.random, pools.persons
         nothing = [None] * 256
-        self.in_person = {kind: kind in ("meeting", "lunch") for kind in types}
-        meeting = {kind: kind == "meeting" for kind in types}
-        # By kind (a dict) and by person id (a list, index 0 unused).
-        self.tables: dict[str, Any] = {
-            "kind": _spread(types),
-            "template": {kind: _spread(_subjects(pools, kind)) for kind in types},
-            "person": _spread([p.id for p in persons]),
-            "org": [nothing] + [_spread((p.org_id,), _share(0.8)) for p in persons],
-            # A deal half the time; else a lead for a fifth of the rest.
-            "deal_lead": _spread([(d.id, None) for d in pools.deals], 128, size=128)
-            + _spread([(None, lead.id) for lead in pools.leads], _share(0.1), (None, None), size=128),
-            "other_org": _spread([o.id for o in pools.orgs]), "other_deal": _spread([d.id for d in pools.deals]),
-            "duration": {kind: _spread(DURATIONS) if kind in TIMED_KINDS else nothing for kind in types},
-            "location": {kind: _spread(pools.addresses) if self.in_person[kind] else nothing for kind in types},
-            "attendees": {kind: _spread(pools.attendee_groups) if meeting[kind] else [()] * 256 for kind in types},
+        kind_table = _spread(types)
+        # The kinds a kind byte can stand for (at most 256, whatever the company's types), in order.
+        kinds = list(dict.fromkeys(kind_table))
+        in_person = {kind: kind in ("meeting", "lunch") for kind in kinds}
+        meeting = {kind: kind == "meeting" for kind in kinds}
+        # A field's tables by the position of its parent's value (see `_pairs`), end to end: the value for
+        # a parent at position p and a random byte b is `table[p * 256 + b]`. A choice without a parent is
+        # the table of its byte alone.
+        by_kind = {
+            "template": [_spread(_subjects(pools, kind)) for kind in kinds],
+            "duration": [_spread(DURATIONS) if kind in TIMED_KINDS else nothing for kind in kinds],
+            "location": [_spread(pools.addresses) if in_person[kind] else nothing for kind in kinds],
+            "attendees": [_spread(pools.attendee_groups) if meeting[kind] else [()] * 256 for kind in kinds],
             # Half the meetings have a video link: one of the company's rooms.
-            "conference": {kind: _spread(_conferences(rng), 128, NO_CONFERENCE) if meeting[kind]
-                           else [NO_CONFERENCE] * 256 for kind in types},
+            "conference": [_spread(_conferences(rng), 128, NO_CONFERENCE) if meeting[kind]
+                           else [NO_CONFERENCE] * 256 for kind in kinds],
+        }
+        # A deal half the time; else a lead for a fifth of the rest.
+        deal_lead = _spread([(d.id, None) for d in pools.deals], 128, size=128) \
+            + _spread([(None, lead.id) for lead in pools.leads], _share(0.1), (None, None), size=128)
+        conference = _flat(by_kind.pop("conference"))
+        self.tables: dict[str, list[Any]] = {
+            "kind": kind_table, "person": _spread([p.id for p in persons]),
+            # By person id (index 0 unused).
+            "org": _flat([nothing] + [_spread((p.org_id,), _share(0.8)) for p in persons]),
+            "deal": [deal for deal, _ in deal_lead], "lead": [lead for _, lead in deal_lead],
+            "other_org": _spread([o.id for o in pools.orgs]), "other_deal": _spread([d.id for d in pools.deals]),
+            **{field: _flat(tables) for field, tables in by_kind.items()},
+            "client": [room[0] for room in conference], "link": [room[1] for room in conference],
+            "meeting_id": [room[2] for room in conference],
+            "busy": [in_person[kind] for kind in kind_table],
             "user": _spread(user_ids),
             "project": _spread([p.id for p in pools.projects], _share(0.1)),
             "due_time": _spread([f"{h:02d}:{m:02d}" for h in range(8, 18) for m in (0, 15, 30, 45)], _share(0.8)),
             "priority": _spread((None, None, *PRIORITY_OPTIONS)),
             "note": _spread(pools.notes, _share(0.4)),
-            # Done: 73% of those due in the past 30 days (70%, and 10% of the rest), 10% of the others.
-            "done": [_spread((True,), _share(0.73), False)] * 30 + [_spread((True,), _share(0.1), False)] * 61,
-            "outcome": [nothing, _spread(SEED_OUTCOMES, round(OUTCOME_SHARE * 256))],
+            # By the due date's day (0 is 30 days ago). Done: 73% of those due in the past 30 days (70%, and
+            # 10% of the rest), 10% of the others.
+            "done": _flat([_spread((True,), _share(0.73), False)] * 30 + [_spread((True,), _share(0.1), False)] * 61),
+            "outcome": _flat([nothing, _spread(SEED_OUTCOMES, round(OUTCOME_SHARE * 256))]),  # by done
         }
+        # The position of a kind byte's kind, and of a person byte's person (its id), as bytes.
+        self.kind_at = bytes(map({kind: i for i, kind in enumerate(kinds)}.__getitem__, kind_table))
+        self.person_at = bytes(self.tables["person"])
         alone = [_participants((p.id,)) for p in persons]
         company_of = [[_participants((p.id, *(o.id for o in rng.sample(persons, int(r() * 2) + 1))))
                        for _ in range(COMPANY_VARIANTS)] for p in persons]
         # Half the time no other participant, else one of the person's usual companions.
-        self.tables["participants"] = [nothing] + [[alone[i]] * 128 + _spread(company_of[i], 128, size=128)
-                                                   for i in range(len(persons))]
+        self.tables["participants"] = _flat([nothing] + [[alone[i]] * 128 + _spread(company_of[i], 128, size=128)
+                                                         for i in range(len(persons))])
         today = now.date()
         self.due_dates = [(today + timedelta(days=days)).isoformat() for days in range(-30, 61)]
         self.now_seconds = int(now.timestamp())
+        common = gcd(WINDOW, count * SPAN) or 1
+        w = WINDOW // common
+        self.window_fraction = (w, count * SPAN // common, SPAN * w)  # see `block`
         self.hours, self.seconds = _Hours(), _seconds()
 
-    def draw(self, table: Sequence[Any], n: int) -> list[Any]:
-        return list(map(table.__getitem__, self.rng.randbytes(n)))
+    def draw(self, table: list[Any], n: int) -> map:
+        """For each record, the value of `table` at a random byte."""
+        return map(table.__getitem__, self.rng.randbytes(n))
 
-    def follow(self, parents: Iterable[Any], tables: Any, n: int) -> list[Any]:
-        """For each record, the table of its parent's value (`tables[parent]`) at a random byte."""
-        return [tables[parent][byte] for parent, byte in zip(parents, self.rng.randbytes(n))]
+    def follow(self, parents: bytes, table: list[Any], n: int) -> map:
+        """For each record, its value in the flat `table` for its parent's position (`parents`, a byte
+        per record) and a random byte."""
+        return map(table.__getitem__, _pairs(parents, self.rng.randbytes(n)))
 
     def block(self, first: int) -> Iterator[Activity]:
         """The activities from id `first` on, BLOCK of them or the rest."""
@@ -189,39 +220,54 @@ class _Maker:
         hours, seconds, now_seconds = self.hours, self.seconds, self.now_seconds
         ids = range(first, min(first + BLOCK, count + 1))
         n = len(ids)
-        kind = draw(tables["kind"], n)
-        person = draw(tables["person"], n)
-        org_id = follow(person, tables["org"], n)
-        deal_id, lead_id = zip(*draw(tables["deal_lead"], n))
+        kind_bytes = rng.randbytes(n)
+        kind, kind_at = list(map(tables["kind"].__getitem__, kind_bytes)), kind_bytes.translate(self.kind_at)
+        person_bytes = rng.randbytes(n)
+        person, person_at = list(map(tables["person"].__getitem__, person_bytes)), person_bytes.translate(self.person_at)
+        org_id = list(follow(person_at, tables["org"], n))
+        deal_lead = rng.randbytes(n)
+        deal_id = list(map(tables["deal"].__getitem__, deal_lead))
         # Each template's text for the entity it names: the person, the org (else another), the deal (else another).
         subject = [texts[person_id - 1 if slot == 0 else (org or other_org) - 1 if slot == 1
                          else (deal or other_deal) - 1]
                    for (slot, texts), person_id, org, other_org, deal, other_deal in zip(
-                       follow(kind, tables["template"], n), person, org_id, draw(tables["other_org"], n), deal_id,
-                       draw(tables["other_deal"], n))]
-        client, link, meeting_id = zip(*follow(kind, tables["conference"], n))
-        owner = draw(tables["user"], n)
+                       follow(kind_at, tables["template"], n), person, org_id, draw(tables["other_org"], n),
+                       deal_id, draw(tables["other_deal"], n))]
+        conference = _pairs(kind_at, rng.randbytes(n))
+        owner = list(draw(tables["user"], n))
         due = [value * 91 >> 16 for value in array("H", rng.randbytes(2 * n))]  # uniform over the 91 days
-        done = follow(due, tables["done"], n)
+        done = list(follow(bytes(due), tables["done"], n))
         # Ids follow the order activities were added in, as the API gives them (each a random moment
         # of its own share of the 90 days): the add_time index is then built from keys already in order.
-        added = [now_seconds - ((count - i) * SPAN + fraction) * WINDOW // (count * SPAN)
-                 for i, fraction in zip(ids, array("H", rng.randbytes(2 * n)))]
-        updated = [t + (fraction * (now_seconds - t + 1) >> 32)
-                   for t, fraction in zip(added, array("I", rng.randbytes(4 * n)))]
+        # Added `now - ((count - i) * SPAN + fraction) * WINDOW // (count * SPAN)` seconds, as
+        # `(later_i - fraction * w) // d`: `w / d` is WINDOW / (count * SPAN) in lowest terms (a divisor of
+        # one digit), and `later_i`, which holds the rest, steps by the same amount from one id to the next.
+        w, d, step = self.window_fraction
+        later_first = now_seconds * d + d - 1 - (count - first) * SPAN * w
+        added = [(later_i - fraction * w) // d for later_i, fraction in zip(
+            range(later_first, later_first + n * step, step), array("H", rng.randbytes(2 * n)))]
+        later = now_seconds + 1
+        updated = [t + (fraction * (later - t) >> 32) for t, fraction in zip(added, array("I", rng.randbytes(4 * n)))]
         self.keys["add_time"] += [(t << ID_BITS) | i for i, t in zip(ids, added)]
         self.keys["update_time"] += [(t << ID_BITS) | i for i, t in zip(ids, updated)]
         update_time = [hours[t // HOUR] + seconds[t % HOUR] for t in updated]
-        # In the order of SEEDED_FIELDS, positionally: keywords cost more than the rest.
-        return map(
-            Activity, ids, repeat(self.company_id, n), subject, kind, owner, draw(tables["user"], n), owner,
-            [hours[t // HOUR] + seconds[t % HOUR] for t in added], update_time, deal_id, lead_id, person, org_id,
-            draw(tables["project"], n), map(self.due_dates.__getitem__, due), draw(tables["due_time"], n),
-            follow(kind, tables["duration"], n), map(self.in_person.__getitem__, kind), done,
+        for link, values in zip(CONTEXT_LINKS, (deal_id, person, org_id)):
+            self.open_links[link].update(compress(values, map(not_, done)))
+        # In the order of SEEDED_FIELDS, positionally: keywords cost more than the rest. `starmap` over a
+        # `zip` hands each record's arguments over as the one tuple zip reuses (`map` with 30 columns
+        # makes a tuple and an array of them per record).
+        return starmap(Activity, zip(
+            ids, repeat(self.company_id, n), subject, kind, owner, draw(tables["user"], n), owner,
+            [hours[t // HOUR] + seconds[t % HOUR] for t in added], update_time, deal_id,
+            map(tables["lead"].__getitem__, deal_lead), person, org_id, draw(tables["project"], n),
+            map(self.due_dates.__getitem__, due), draw(tables["due_time"], n), follow(kind_at, tables["duration"], n),
+            map(tables["busy"].__getitem__, kind_bytes), done,
             [when if finished else None for finished, when in zip(done, update_time)],
-            follow(kind, tables["location"], n), follow(person, tables["participants"], n),
-            follow(kind, tables["attendees"], n), client, link, meeting_id, repeat(None, n),
-            draw(tables["priority"], n), follow(done, tables["outcome"], n), draw(tables["note"], n))
+            follow(kind_at, tables["location"], n), follow(person_at, tables["participants"], n),
+            follow(kind_at, tables["attendees"], n), map(tables["client"].__getitem__, conference),
+            map(tables["link"].__getitem__, conference), map(tables["meeting_id"].__getitem__, conference),
+            repeat(None, n), draw(tables["priority"], n), follow(bytes(done), tables["outcome"], n),
+            draw(tables["note"], n)))
 
 
 def _spread(items: Sequence[Any], slots: int = 256, rest: Any = None, size: int = 256) -> list[Any]:
@@ -232,6 +278,26 @@ def _spread(items: Sequence[Any], slots: int = 256, rest: Any = None, size: int 
     for j, item in enumerate(items):  # value i is item i * k // slots: item j from ceil(j * slots / k) on
         table += [item] * (-(-(j + 1) * slots // k) + (-j * slots // k))  # ceil((j+1)s/k) - ceil(js/k)
     return table + [rest] * (size - slots)
+
+
+def _flat(tables: Iterable[Sequence[Any]]) -> list[Any]:
+    """Tables of 256 values each, end to end: the table at position p starts at p * 256."""
+    flat = [value for table in tables for value in table]
+    if len(flat) % 256:
+        raise ValueError("each table of a field holds 256 values")
+    return flat
+
+
+# Where the low byte of a 16-bit value lies in memory (`_pairs`).
+_LOW = 0 if sys.byteorder == "little" else 1
+
+
+def _pairs(high: bytes, low: bytes) -> memoryview:
+    """`high[i] * 256 + low[i]` for each i, as 16-bit values: the position of a parent's table and a
+    random byte in it, made in C (a record's parent position and its byte interleaved in one buffer)."""
+    pairs = bytearray(2 * len(low))
+    pairs[_LOW::2], pairs[1 - _LOW::2] = low, high
+    return memoryview(pairs).cast("H")
 
 
 def _share(p: float) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import heapq
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any, cast
@@ -68,11 +69,14 @@ class Company:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- records in place ----------------------------------------------------------------------
-    def load_activities(self, activities: Iterable[Activity], keys: dict[str, list[int]] | None = None) -> None:
-        """Replace every activity at once (seeding, snapshots); indexes are built in bulk (`keys`: the index
-        keys the caller already has, filled by the time `activities` is consumed; see ActivityIndexes)."""
+    def load_activities(self, activities: Iterable[Activity], keys: dict[str, Sequence[int]] | None = None,
+                        open_links: dict[str, Counter[Any]] | None = None) -> None:
+        """Replace every activity at once (seeding, snapshots); indexes are built in bulk (`keys`, `open_links`:
+        the index keys and counts the caller already has, filled by the time `activities` is consumed; see
+        ActivityIndexes)."""
         self.activities = {activity.id: activity for activity in activities}
-        self.indexes = ActivityIndexes([a for a in self.activities.values() if a.deleted_time is None], keys)
+        self.indexes = ActivityIndexes([a for a in self.activities.values() if a.deleted_time is None], keys,
+                                       open_links)
         self.deleted = list(sorted((a.deleted_time.timestamp(), a.id) for a in self.activities.values()
                                     if a.deleted_time is not None))
         self.next_id = max(self.activities, default=0) + 1

@@ -7,8 +7,9 @@ without a scan.
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import repeat
 from operator import attrgetter, itemgetter
@@ -62,7 +63,10 @@ def key_ids(field: str, keys: Iterable[Any]) -> Iterator[int]:
 def _in_place(keys: list[int]) -> list[int]:
     """`keys` made again in their order, so that a page's keys lie side by side in memory rather than in the
     order of the ids (a deep page at a million activities reads 100 keys from 100 places otherwise)."""
-    return list(map(int.__add__, keys, repeat(0)))  # an int of several digits plus 0 is a new int
+    try:
+        return array("Q", keys).tolist()  # each int made anew, in order, in C
+    except OverflowError:  # a time before 1970 or after 2106
+        return list(map(int.__add__, keys, repeat(0)))  # an int of several digits plus 0 is a new int
 
 
 def _due_keys(live: list[Activity]) -> list[tuple[bool, str, int]]:
@@ -133,27 +137,36 @@ def _counts(records: list[Activity], link: str) -> Counter[Any]:
 class ActivityIndexes:
     """Every live (not deleted) activity, in each sort order; not thread-safe (the company locks)."""
 
-    def __init__(self, live: Iterable[Activity] = (), keys: dict[str, list[int]] | None = None) -> None:
-        """The indexes of `live`; `keys` may give, for "update_time" or "add_time", the key of each record
-        of `live` in its order (`sort_key` of it), as the seed has them: made here, they cost a
-        `timestamp()` each, a third of the time to index a million activities."""
+    def __init__(self, live: Iterable[Activity] = (), keys: dict[str, Sequence[int]] | None = None,
+                 open_links: dict[str, Counter[Any]] | None = None) -> None:
+        """The indexes of `live`; `keys` may give, for "id", "update_time" or "add_time", the key of each
+        record of `live` in its order (`sort_key` of it), as the seed has them: made here, they cost a
+        `timestamp()` each, a third of the time to index a million activities. `open_links` may give the
+        counts of open activities per link value (`self.open_links`; a count of None is dropped), as the
+        seed counts them."""
         # Keys made inline rather than through `sort_key`, and no generators: this is most of the
         # time to seed a million activities.
         live = list(live)
         given = {field: made for field, made in (keys or {}).items() if len(made) == len(live)}
-        open_ = [a for a in live if not a.done]
         # What a walk maps keys' ids through: a list slot is one memory read, where a dict of a million
         # costs three (its index, its entry, the key it compares), each a cache miss at a million.
-        self.rows = _rows(live)
+        ids = given.get("id")
+        # Given as range(1, n + 1) (the seed's): the records' ids are every id from 1, in order.
+        self.rows = [None, *live] if isinstance(ids, range) and ids == range(1, len(live) + 1) else _rows(live)
         self.by_field = {
-            "id": SortedList([a.id for a in live]),
+            "id": SortedList([a.id for a in live] if ids is None else ids),
             "update_time": SortedList(_in_place(sorted(
                 given.get("update_time") or [(int(a.update_time.timestamp()) << ID_BITS) | a.id for a in live]))),
             "add_time": SortedList(given.get("add_time")
                                    or [(int(a.add_time.timestamp()) << ID_BITS) | a.id for a in live]),
             "due_date": SortedList(_due_keys(live)),
         }
-        self.open_links: dict[str, Counter[Any]] = {link: _counts(open_, link) for link in CONTEXT_LINKS}
+        if open_links is None:
+            open_ = [a for a in live if not a.done]
+            open_links = {link: _counts(open_, link) for link in CONTEXT_LINKS}
+        for counts in open_links.values():
+            counts.pop(None, None)  # no link is no count
+        self.open_links: dict[str, Counter[Any]] = open_links
         # Per sort field, per owner id, the owner's keys of `by_field[field]`: made on the first list by owner
         # in that order (`owned`; a second of CPU at a million, which `ready` does not pay), kept from then on.
         self.by_owner: dict[str, dict[int, SortedList]] = {}
