@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from pipedrive_mock import Clock, Store, create_app
 
 
@@ -52,6 +54,22 @@ def test_seeded_indexes_hold_each_records_own_keys_in_order() -> None:
     live = list(company.activities.values())
     for field in SORT_FIELDS:
         assert list(company.indexes.by_field[field]) == sorted(sort_key(field, a) for a in live), field
+
+
+@pytest.mark.parametrize("at", [1893456000.0, -10 * 365 * 86400.0])  # 2030, and 1960 (keys below zero)
+def test_seeded_indexes_equal_indexes_built_from_the_records(at: float) -> None:
+    # The seed hands the index its ids, time keys and open-link counts; built from the records alone, the
+    # indexes must come out the same.
+    from pipedrive_mock.company.indexes import ActivityIndexes
+
+    clock = Clock()
+    clock.set(at)
+    seeded = Store.default(seed=3, activities=20_000, clock=clock).company(1).indexes
+    built = ActivityIndexes(list(Store.default(seed=3, activities=20_000, clock=clock).company(1).activities.values()))
+    assert {field: list(index) for field, index in seeded.by_field.items()} == \
+        {field: list(index) for field, index in built.by_field.items()}
+    assert seeded.open_links == built.open_links and all(seeded.open_links.values())
+    assert [a and a.id for a in seeded.rows] == [a and a.id for a in built.rows]
 
 
 def test_indexes_built_from_records_sort_due_dates_as_their_keys_do() -> None:
