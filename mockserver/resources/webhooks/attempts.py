@@ -36,7 +36,8 @@ class Attempts:
         try:
             webhook = lane.webhook
             permitted = self.registry.permitted(webhook)
-            bodies = [payload.body(webhook, item.change, item.event_id, item.attempt, permitted) for item in batch]
+            bodies = payload.bodies(webhook, [(item.change, item.event_id, item.attempt) for item in batch],
+                                    permitted)
             outcomes = await lane.sender.post_many(bodies, self.timeout)
             if generation != self._generation:
                 return  # reset meanwhile: these attempts belong to a state that is gone

@@ -163,10 +163,11 @@ class Deliveries(Attempts):
 
     def _schedule(self, loop: asyncio.AbstractEventLoop) -> float:
         """Sort new changes into lanes, run the lifecycle, start due work; real seconds to sleep."""
+        now = self.clock.time()
+        alive: dict[Webhook, bool] = {}  # looked up once a pass, not once a change
         while self._inbox:
             webhook, change = self._inbox.popleft()
-            self._enqueue(webhook, change)
-        now = self.clock.time()
+            self._enqueue(webhook, change, now, alive)
         hurry, self._hurry = self._hurry, False
         wake = [MAX_SLEEP_SECONDS]
         for webhook, lane in list(self._lanes.items()):
@@ -184,10 +185,13 @@ class Deliveries(Attempts):
                 wake.append(at - now)
         return max(0.0, min(wake))
 
-    def _enqueue(self, webhook: Webhook, change: Change) -> None:
-        if not self.registry.alive(webhook):
+    def _enqueue(self, webhook: Webhook, change: Change, now: float, alive: dict[Webhook, bool]) -> None:
+        known = alive.get(webhook)
+        if known is None:
+            known = alive[webhook] = self.registry.alive(webhook)
+        if not known:
             return
-        if health.banned(webhook, self.clock.time()):
+        if health.banned(webhook, now):
             self._log_event(webhook, change, None, DROPPED, error="the webhook is banned after "
                             f"{BAN_AFTER_FAILURES} failed first attempts in a row")
             return

@@ -90,16 +90,27 @@ def _parts_v2(change: Change) -> tuple[Any, Any, str]:
     return parts
 
 
-def v2_body(webhook: Webhook, change: Change, event_id: str, attempt: int, permitted: list[int]) -> bytes:
+class _WebhookText:
+    """What every v2 delivery of one batch to one webhook says of the webhook, as text (made once a batch)."""
+
+    __slots__ = ("company_id", "webhook_id", "owner_id", "host", "permitted")
+
+    def __init__(self, webhook: Webhook, permitted: list[int]) -> None:
+        self.company_id, self.webhook_id = str(webhook.company_id), str(webhook.id)
+        self.owner_id, self.host = str(webhook.owner_id), host(webhook.company_id)
+        self.permitted = [str(user_id) for user_id in permitted]
+
+
+def _v2_body(hook: _WebhookText, change: Change, event_id: str, attempt: int) -> bytes:
     data, previous, timestamp = _parts_v2(change)
     meta = {
         "action": change.action,
         "entity": ENTITY,
         "entity_id": str(change.after.id),
-        "company_id": str(webhook.company_id),
+        "company_id": hook.company_id,
         "user_id": str(change.user_id),
-        "webhook_id": str(webhook.id),
-        "webhook_owner_id": str(webhook.owner_id),
+        "webhook_id": hook.webhook_id,
+        "webhook_owner_id": hook.owner_id,
         "id": event_id,
         "correlation_id": change.correlation_id or event_id,
         "timestamp": timestamp,
@@ -108,8 +119,8 @@ def v2_body(webhook: Webhook, change: Change, event_id: str, attempt: int, permi
         "change_source": change.change_source,
         "is_bulk_edit": change.is_bulk_edit,
         "attempt": attempt,
-        "host": host(webhook.company_id),
-        "permitted_user_ids": [str(user_id) for user_id in permitted],
+        "host": hook.host,
+        "permitted_user_ids": hook.permitted,
     }
     return orjson.dumps({"meta": meta, "data": data, "previous": previous})
 
@@ -149,9 +160,12 @@ def v1_body(webhook: Webhook, change: Change, event_id: str, attempt: int, permi
                          "previous": previous, "retry": attempt - 1, "event": f"{action}.{ENTITY}"})
 
 
-def body(webhook: Webhook, change: Change, event_id: str, attempt: int, permitted: list[int]) -> bytes:
-    build = v1_body if webhook.version == "1.0" else v2_body
-    return build(webhook, change, event_id, attempt, permitted)
+def bodies(webhook: Webhook, events: list[tuple[Change, str, int]], permitted: list[int]) -> list[bytes]:
+    """The body of each (change, event id, attempt) of a batch to `webhook`, in its version's shape."""
+    if webhook.version == "1.0":
+        return [v1_body(webhook, change, event_id, attempt, permitted) for change, event_id, attempt in events]
+    hook = _WebhookText(webhook, permitted)
+    return [_v2_body(hook, change, event_id, attempt) for change, event_id, attempt in events]
 
 
 # Event ids need to be unique, not secret: a private generator (seeded from the system's randomness) gives
