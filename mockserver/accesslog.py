@@ -33,6 +33,9 @@ EXIT_WAIT_SECONDS = 2.0
 # Lines waiting for the writer thread past which a request writes them itself (about 8 MB of text).
 MAX_PENDING_LINES = 100_000
 _clock = time.perf_counter
+_now = time.time
+# A queued line: client, method, path, status line, seconds, operation, violations, time (json only).
+Line = tuple[str, str, str, str, float, str, int, float]
 
 
 class JsonFormatter(logging.Formatter):
@@ -71,24 +74,25 @@ def _own_buffer(stream: Any) -> Any:
 
 
 class AccessLines:
-    """Access lines, formatted on the request path and written by a thread of their own, in batches, at most
-    FLUSH_SECONDS after the first line of a batch.
+    """Access lines, queued on the request path and formatted and written by a thread of their own, in batches,
+    at most FLUSH_SECONDS after the first line of a batch.
 
     Not through `logging`: a LogRecord, a formatter and a handler per request cost about 24 us, a tenth of a
-    get-one. A request only formats its line and appends it to a queue (a deque's append needs no lock):
-    no system call is made on the request path, so a reader that falls behind (a pipe) never holds up the
-    server's event loop; it holds up the writer thread only, until MAX_PENDING_LINES are waiting, when the
-    request that finds them writes them itself (as a full pipe would make it: every line is kept). The lines
-    are the ones the logging formats gave (`%(message)s`; for json, JsonFormatter's object, byte for byte).
-    At exit the rest is written (a kill -9 loses at most the last FLUSH_SECONDS), unless the output's reader
-    takes nothing for EXIT_WAIT_SECONDS.
+    get-one. A request only appends its line's fields to a queue (a tuple; a deque's append needs no lock):
+    no system call is made and no text is formatted on the request path, so a reader that falls behind (a
+    pipe) never holds up the server's event loop; it holds up the writer thread only, until
+    MAX_PENDING_LINES are waiting, when the request that finds them writes them itself (as a full pipe would
+    make it: every line is kept). The writer formats a batch at once (the line's time, for json, is the
+    request's). The lines are the ones the logging formats gave (`%(message)s`; for json, JsonFormatter's
+    object, byte for byte). At exit the rest is written (a kill -9 loses at most the last FLUSH_SECONDS),
+    unless the output's reader takes nothing for EXIT_WAIT_SECONDS.
     """
 
     def __init__(self, stream: Any, log_format: str = "text", flush_seconds: float = FLUSH_SECONDS) -> None:
         self.stream = stream
         self.json = log_format == "json"
         self.flush_seconds = flush_seconds
-        self._queue: deque[str] = deque()
+        self._queue: deque[Line] = deque()
         self._writing = threading.Lock()  # one batch written at a time, in order
         self._wake = threading.Event()
         self._woken = False  # a plain flag: Event.is_set() is a method call a request
@@ -107,34 +111,37 @@ class AccessLines:
             operation, violations = "-", 0
         else:
             operation, violations = entry.operation or "-", len(entry.violations)
-        client = environ.get("REMOTE_ADDR", "")
-        if self.json:
-            line = self._json(client, environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), status_line[:3],
-                              seconds * 1000, operation, violations)
-        else:
-            line = (f"{client or '-'} {environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')} {status_line[:3]} "
-                    f"{seconds * 1000:.2f}ms {operation} violations={violations}\n")
+        # The fields, not the text: the writer formats them (the path is the environ's own string).
         queue = self._queue
-        queue.append(line)
+        queue.append((environ.get("REMOTE_ADDR", ""), environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
+                      status_line, seconds, operation, violations, _now() if self.json else 0.0))
         if not self._woken:  # the first line of a batch wakes the writer
             self._woken = True
             self._wake.set()
         elif len(queue) >= MAX_PENDING_LINES:
             self.flush()
 
-    def _json(self, client: str, method: str, path: str, status: str, ms: float, operation: str,
-              violations: int) -> str:
-        """JsonFormatter's object for the line, as json.dumps(ensure_ascii=False) writes it, without its
-        walk over a dict (half the cost of the line)."""
-        now = time.time()
-        if int(now) != self._second:  # the time field has whole seconds: made once a second
-            self._second = int(now)
-            self._time = _string(time.strftime(JSON_TIME_FORMAT, time.localtime(now)))
-        message = f"{client or '-'} {method} {path} {status} {ms:.2f}ms {operation} violations={violations}"
-        return (f'{{"time": {self._time}, "level": "INFO", "logger": "{ACCESS_LOGGER}", "message": '
-                f'{_string(message)}, "client": {_string(client)}, "method": {_string(method)}, "path": '
-                f'{_string(path)}, "status": {int(status)}, "ms": {round(ms, 2)!r}, "operation": '
-                f'{_string(operation)}, "violations": {violations}}}\n')
+    @staticmethod
+    def _text(fields: list[Line]) -> str:
+        return "".join([f"{client or '-'} {method} {path} {status[:3]} {seconds * 1000:.2f}ms {operation} "
+                        f"violations={violations}\n"
+                        for client, method, path, status, seconds, operation, violations, _ in fields])
+
+    def _json(self, fields: list[Line]) -> str:
+        """JsonFormatter's objects for the lines, as json.dumps(ensure_ascii=False) writes them, without its
+        walk over a dict (half the cost of a line)."""
+        made = []
+        for client, method, path, status_line, seconds, operation, violations, now in fields:
+            if int(now) != self._second:  # the time field has whole seconds: made once a second
+                self._second = int(now)
+                self._time = _string(time.strftime(JSON_TIME_FORMAT, time.localtime(now)))
+            status, ms = status_line[:3], seconds * 1000
+            message = f"{client or '-'} {method} {path} {status} {ms:.2f}ms {operation} violations={violations}"
+            made.append(f'{{"time": {self._time}, "level": "INFO", "logger": "{ACCESS_LOGGER}", "message": '
+                        f'{_string(message)}, "client": {_string(client)}, "method": {_string(method)}, "path": '
+                        f'{_string(path)}, "status": {int(status)}, "ms": {round(ms, 2)!r}, "operation": '
+                        f'{_string(operation)}, "violations": {violations}}}\n')
+        return "".join(made)
 
     def flush(self) -> None:
         """Write every line queued so far (the writer's batches, a queue at its bound, the exit)."""
@@ -143,8 +150,9 @@ class AccessLines:
             lines = [queue.popleft() for _ in range(len(queue))]
             if not lines or self._closed is not None:
                 return
+            text = self._json(lines) if self.json else self._text(lines)
             try:
-                self.stream.write("".join(lines))
+                self.stream.write(text)
                 self.stream.flush()
             except (OSError, ValueError) as exc:  # the reader went away, or the stream closed at exit
                 self._closed = str(exc)

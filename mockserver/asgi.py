@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from .accesslog import AccessLines, AccessLog
 from .constants import ANSWER_DELAY, ANSWER_HOLD, REQUEST_BODY, SERVER_HOLDS_ANSWERS, body_limit
 
 Scope = MutableMapping[str, Any]
@@ -28,6 +30,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
 _UNPREFIXED = {b"content-type": "CONTENT_TYPE", b"content-length": "CONTENT_LENGTH"}
 # The app gets the body whole, with its length: no longer chunked.
 _DROPPED = frozenset({b"transfer-encoding"})
+_clock = time.perf_counter
 
 
 class InlineWSGI:
@@ -36,9 +39,16 @@ class InlineWSGI:
     `max_body` bytes of a request body are read at most (the snapshot's PUT has a limit of its own,
     constants.body_limit); the app sees a body over its limit as
     longer than the limit and refuses it (413) without the rest being kept in memory.
+
+    An app wrapped for its access log (accesslog.AccessLog) is called bare and its lines are written here,
+    from the status this server sends: the wrapper's call and its start_response closure, per request, cost
+    a get-one a few per cent, and the answers it would have to follow are held here anyway.
     """
 
     def __init__(self, app: WSGIApp, max_body: int | None = None) -> None:
+        self.access: AccessLines | None = None
+        if isinstance(app, AccessLog):
+            app, self.access = app.app, app.lines
         self.app = app
         self.max_body = max_body
 
@@ -56,6 +66,8 @@ class InlineWSGI:
             head.append((status, headers))
             return written.append
 
+        access = self.access
+        started = _clock() if access is not None else 0.0
         result = self.app(environ, start_response)
         try:
             written.extend(result)
@@ -67,11 +79,17 @@ class InlineWSGI:
         if hold is not None:
             try:
                 replaced = await hold()
-            except asyncio.CancelledError:
-                return  # the server is stopping before the write is on disk: it is not acknowledged
+            except BaseException as exc:
+                if access is not None:  # nothing is sent: "0", as for no answer
+                    access.write(environ, "0", _clock() - started)
+                if isinstance(exc, asyncio.CancelledError):
+                    return  # the server is stopping before the write is on disk: it is not acknowledged
+                raise
             if replaced is not None:
                 head.append(replaced[:2])
                 written[:] = [replaced[2]]
+        if access is not None:  # the line says the 500 that replaced an answer whose write was not saved
+            access.write(environ, head[-1][0] if head else "0", _clock() - started)
         delay = environ.get(ANSWER_DELAY)
         if delay:
             try:
