@@ -48,7 +48,8 @@ class InlineWSGI:
     def __init__(self, app: WSGIApp, max_body: int | None = None) -> None:
         self.access: AccessLines | None = None
         if isinstance(app, AccessLog):
-            app, self.access = app.app, app.lines
+            self.access = app.lines
+            app = app.app
         self.app = app
         self.max_body = max_body
 
