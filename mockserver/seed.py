@@ -8,13 +8,11 @@ from __future__ import annotations
 import gc
 import random
 import string
-import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import fields
-from datetime import datetime, timedelta, timezone
-from functools import cache
+from datetime import datetime, timedelta
 from itertools import chain, compress, repeat, starmap
 from math import gcd
 from operator import not_
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .company.indexes import CONTEXT_LINKS, ID_BITS
 from . import heap
 from .constants import DEFAULT_ACTIVITY_TYPES
+from .draws import HOUR, Hours, flat, pairs, second_deltas, share, spread
 from .model import Activity, ActivityType, SavedFilter
 from .pools import Pools
 from .resources.activity_fields.options import OUTCOME_OPTIONS, PRIORITY_OPTIONS
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
 
 COMPANY_VARIANTS = 8  # the lists of other participants each person is seen with
 CONFERENCE_ROOMS = 64  # the video links of a company's meetings
-DAY, HOUR = 86400, 3600
+DAY = 24 * HOUR
 SPAN = 1 << 16  # the fractions of a moment's share of the 90 days
 WINDOW = 90 * DAY  # the seeded activities were added over the last 90 days
 BLOCK = 16384  # records made at a time: each field's column of a block stays in the processor's cache
@@ -134,9 +133,9 @@ def _activities(company_id: int, count: int, rng: random.Random, pools: Pools, u
 class _Maker:
     """The activities of one seed, made a block of records at a time, and in each block a field at a
     time (README, "Performance"): a field is a map, run in C, of a table over the 256 values of a random
-    byte per record (`_spread`), or, for a field that depends on another (an org on its person, a
+    byte per record (`spread`), or, for a field that depends on another (an org on its person, a
     duration on the type), of the tables of that other field's values end to end, at the other value's
-    position and the byte (`_pairs`, made in C too). Text is made once per template
+    position and the byte (`pairs`, made in C too). Text is made once per template
     and entity, and nested values (participants, attendees, addresses, conference links) are shared by
     the records that have the same one: records are immutable, so nothing written to one can reach
     another."""
@@ -147,46 +146,46 @@ class _Maker:
         self.company_id, self.count, self.rng, self.keys, self.open_links = company_id, count, rng, keys, open_links
         r, persons = rng.random, pools.persons
         nothing = [None] * 256
-        kind_table = _spread(types)
+        kind_table = spread(types)
         # The kinds a kind byte can stand for (at most 256, whatever the company's types), in order.
         kinds = list(dict.fromkeys(kind_table))
         in_person = {kind: kind in ("meeting", "lunch") for kind in kinds}
         meeting = {kind: kind == "meeting" for kind in kinds}
-        # A field's tables by the position of its parent's value (see `_pairs`), end to end: the value for
+        # A field's tables by the position of its parent's value (see `pairs`), end to end: the value for
         # a parent at position p and a random byte b is `table[p * 256 + b]`. A choice without a parent is
         # the table of its byte alone.
         by_kind = {
-            "template": [_spread(_subjects(pools, kind)) for kind in kinds],
-            "duration": [_spread(DURATIONS) if kind in TIMED_KINDS else nothing for kind in kinds],
-            "location": [_spread(pools.addresses) if in_person[kind] else nothing for kind in kinds],
-            "attendees": [_spread(pools.attendee_groups) if meeting[kind] else [()] * 256 for kind in kinds],
+            "template": [spread(_subjects(pools, kind)) for kind in kinds],
+            "duration": [spread(DURATIONS) if kind in TIMED_KINDS else nothing for kind in kinds],
+            "location": [spread(pools.addresses) if in_person[kind] else nothing for kind in kinds],
+            "attendees": [spread(pools.attendee_groups) if meeting[kind] else [()] * 256 for kind in kinds],
             # Half the meetings have a video link: one of the company's rooms.
-            "conference": [_spread(_conferences(rng), 128, NO_CONFERENCE) if meeting[kind]
+            "conference": [spread(_conferences(rng), 128, NO_CONFERENCE) if meeting[kind]
                            else [NO_CONFERENCE] * 256 for kind in kinds],
         }
         # A deal half the time; else a lead for a fifth of the rest.
-        deal_lead = _spread([(d.id, None) for d in pools.deals], 128, size=128) \
-            + _spread([(None, lead.id) for lead in pools.leads], _share(0.1), (None, None), size=128)
-        conference = _flat(by_kind.pop("conference"))
+        deal_lead = spread([(d.id, None) for d in pools.deals], 128, size=128) \
+            + spread([(None, lead.id) for lead in pools.leads], share(0.1), (None, None), size=128)
+        conference = flat(by_kind.pop("conference"))
         self.tables: dict[str, list[Any]] = {
-            "kind": kind_table, "person": _spread([p.id for p in persons]),
+            "kind": kind_table, "person": spread([p.id for p in persons]),
             # By person id (index 0 unused).
-            "org": _flat([nothing] + [_spread((p.org_id,), _share(0.8)) for p in persons]),
+            "org": flat([nothing] + [spread((p.org_id,), share(0.8)) for p in persons]),
             "deal": [deal for deal, _ in deal_lead], "lead": [lead for _, lead in deal_lead],
-            "other_org": _spread([o.id for o in pools.orgs]), "other_deal": _spread([d.id for d in pools.deals]),
-            **{field: _flat(tables) for field, tables in by_kind.items()},
+            "other_org": spread([o.id for o in pools.orgs]), "other_deal": spread([d.id for d in pools.deals]),
+            **{field: flat(tables) for field, tables in by_kind.items()},
             "client": [room[0] for room in conference], "link": [room[1] for room in conference],
             "meeting_id": [room[2] for room in conference],
             "busy": [in_person[kind] for kind in kind_table],
-            "user": _spread(user_ids),
-            "project": _spread([p.id for p in pools.projects], _share(0.1)),
-            "due_time": _spread([f"{h:02d}:{m:02d}" for h in range(8, 18) for m in (0, 15, 30, 45)], _share(0.8)),
-            "priority": _spread((None, None, *PRIORITY_OPTIONS)),
-            "note": _spread(pools.notes, _share(0.4)),
+            "user": spread(user_ids),
+            "project": spread([p.id for p in pools.projects], share(0.1)),
+            "due_time": spread([f"{h:02d}:{m:02d}" for h in range(8, 18) for m in (0, 15, 30, 45)], share(0.8)),
+            "priority": spread((None, None, *PRIORITY_OPTIONS)),
+            "note": spread(pools.notes, share(0.4)),
             # By the due date's day (0 is 30 days ago). Done: 73% of those due in the past 30 days (70%, and
             # 10% of the rest), 10% of the others.
-            "done": _flat([_spread((True,), _share(0.73), False)] * 30 + [_spread((True,), _share(0.1), False)] * 61),
-            "outcome": _flat([nothing, _spread(SEED_OUTCOMES, round(OUTCOME_SHARE * 256))]),  # by done
+            "done": flat([spread((True,), share(0.73), False)] * 30 + [spread((True,), share(0.1), False)] * 61),
+            "outcome": flat([nothing, spread(SEED_OUTCOMES, round(OUTCOME_SHARE * 256))]),  # by done
         }
         # The position of a kind byte's kind, and of a person byte's person (its id), as bytes.
         self.kind_at = bytes(map({kind: i for i, kind in enumerate(kinds)}.__getitem__, kind_table))
@@ -195,7 +194,7 @@ class _Maker:
         company_of = [[_participants((p.id, *(o.id for o in rng.sample(persons, int(r() * 2) + 1))))
                        for _ in range(COMPANY_VARIANTS)] for p in persons]
         # Half the time no other participant, else one of the person's usual companions.
-        self.tables["participants"] = _flat([nothing] + [[alone[i]] * 128 + _spread(company_of[i], 128, size=128)
+        self.tables["participants"] = flat([nothing] + [[alone[i]] * 128 + spread(company_of[i], 128, size=128)
                                                          for i in range(len(persons))])
         today = now.date()
         self.due_dates = [(today + timedelta(days=days)).isoformat() for days in range(-30, 61)]
@@ -203,7 +202,7 @@ class _Maker:
         common = gcd(WINDOW, count * SPAN) or 1
         w = WINDOW // common
         self.window_fraction = (w, count * SPAN // common, SPAN * w)  # see `block`
-        self.hours, self.seconds = _Hours(), _seconds()
+        self.hours, self.seconds = Hours(), second_deltas()
 
     def draw(self, table: list[Any], n: int) -> map:
         """For each record, the value of `table` at a random byte."""
@@ -212,7 +211,7 @@ class _Maker:
     def follow(self, parents: bytes, table: list[Any], n: int) -> map:
         """For each record, its value in the flat `table` for its parent's position (`parents`, a byte
         per record) and a random byte."""
-        return map(table.__getitem__, _pairs(parents, self.rng.randbytes(n)))
+        return map(table.__getitem__, pairs(parents, self.rng.randbytes(n)))
 
     def block(self, first: int) -> Iterator[Activity]:
         """The activities from id `first` on, BLOCK of them or the rest."""
@@ -233,7 +232,7 @@ class _Maker:
                    for (slot, texts), person_id, org, other_org, deal, other_deal in zip(
                        follow(kind_at, tables["template"], n), person, org_id, draw(tables["other_org"], n),
                        deal_id, draw(tables["other_deal"], n))]
-        conference = _pairs(kind_at, rng.randbytes(n))
+        conference = pairs(kind_at, rng.randbytes(n))
         owner = list(draw(tables["user"], n))
         due = [value * 91 >> 16 for value in array("H", rng.randbytes(2 * n))]  # uniform over the 91 days
         done = list(follow(bytes(due), tables["done"], n))
@@ -270,41 +269,6 @@ class _Maker:
             draw(tables["note"], n)))
 
 
-def _spread(items: Sequence[Any], slots: int = 256, rest: Any = None, size: int = 256) -> list[Any]:
-    """A table of `size` values of a random byte: `slots` of them spread over `items` (each item gets
-    `slots // len(items)` of them or one more), the others `rest`. `table[byte]` is a choice made in C
-    (a list: `list.__getitem__` is a method, two to three times as fast as a tuple's slot wrapper)."""
-    k, table = len(items), []
-    for j, item in enumerate(items):  # value i is item i * k // slots: item j from ceil(j * slots / k) on
-        table += [item] * (-(-(j + 1) * slots // k) + (-j * slots // k))  # ceil((j+1)s/k) - ceil(js/k)
-    return table + [rest] * (size - slots)
-
-
-def _flat(tables: Iterable[Sequence[Any]]) -> list[Any]:
-    """Tables of 256 values each, end to end: the table at position p starts at p * 256."""
-    flat = [value for table in tables for value in table]
-    if len(flat) % 256:
-        raise ValueError("each table of a field holds 256 values")
-    return flat
-
-
-# Where the low byte of a 16-bit value lies in memory (`_pairs`).
-_LOW = 0 if sys.byteorder == "little" else 1
-
-
-def _pairs(high: bytes, low: bytes) -> memoryview:
-    """`high[i] * 256 + low[i]` for each i, as 16-bit values: the position of a parent's table and a
-    random byte in it, made in C (a record's parent position and its byte interleaved in one buffer)."""
-    pairs = bytearray(2 * len(low))
-    pairs[_LOW::2], pairs[1 - _LOW::2] = low, high
-    return memoryview(pairs).cast("H")
-
-
-def _share(p: float) -> int:
-    """How many of a byte's 256 values stand for something that happens with probability `p`."""
-    return round(p * 256)
-
-
 def _conferences(rng: random.Random) -> list[tuple[str, str, str]]:
     """The company's video rooms: a client, the link and the meeting id."""
     rooms = []
@@ -312,21 +276,6 @@ def _conferences(rng: random.Random) -> list[tuple[str, str, str]]:
         client, meeting_id = CONFERENCE_CLIENTS[int(rng.random() * 3)], str(10**9 + int(rng.random() * 9 * 10**9))
         rooms.append((client, f"https://meet.example.com/{client}/{meeting_id}", meeting_id))
     return rooms
-
-
-class _Hours(dict[int, datetime]):
-    """The datetime (UTC) of each whole hour since the epoch, made on first use."""
-
-    def __missing__(self, hour: int) -> datetime:
-        made = self[hour] = datetime.fromtimestamp(hour * HOUR, timezone.utc)
-        return made
-
-
-@cache
-def _seconds() -> tuple[timedelta, ...]:
-    """The timedelta of each second of an hour: a time is its hour's datetime plus one of these, a
-    tenth of the cost of `datetime.fromtimestamp`."""
-    return tuple(timedelta(seconds=s) for s in range(HOUR))
 
 
 def _participants(person_ids: tuple[int, ...]) -> tuple[dict[str, Any], ...]:
